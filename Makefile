@@ -1,0 +1,66 @@
+# Homework 5: `make` builds writeup/hw5.pdf from a fresh clone; `make test` runs the tests. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended texlive-plain-generic pandoc fonts-dejavu-core \
+                   dataset-fashion-mnist poppler-utils
+
+# HW5_SMOKE=1 shrinks every cell to about a minute and writes to build/smoke/, leaving the committed
+# notebook, run and PDF untouched.
+ifneq ($(filter-out 0 false,$(HW5_SMOKE)),)
+NOTEBOOK_OUT := build/smoke/hw5.ipynb
+PDF := build/smoke/hw5.pdf
+else
+NOTEBOOK_OUT := hw5.ipynb
+PDF := writeup/hw5.pdf
+endif
+
+.PHONY: all help setup system venv data notebook pdf test lab kernel retrain clean
+
+all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+setup: system venv ## Install system packages (Debian/Ubuntu) and the Python environment in .venv
+
+system: ## Install missing system packages with apt-get (as root or via sudo); elsewhere say what to install
+	@bash tools/system-packages.sh $(SYSTEM_PACKAGES)
+
+venv: $(VENV)/.installed ## Create .venv from requirements.txt and register its Jupyter kernel "hw5"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m ipykernel install --sys-prefix --name hw5 --display-name "Python (hw5)" >/dev/null
+	touch $@
+
+data: venv ## Put FashionMNIST under data/ (from Debian's package offline, else downloaded)
+	$(PY) -m hw5.data
+
+notebook: venv data ## Run all cells of hw5.ipynb headless, in place (or into build/smoke/ with HW5_SMOKE=1)
+	$(PY) -m hw5.writeup execute hw5.ipynb --output $(NOTEBOOK_OUT)
+
+pdf: venv ## Render the executed notebook to writeup/hw5.pdf (build/smoke/hw5.pdf with HW5_SMOKE=1)
+	$(PY) -m hw5.writeup pdf $(NOTEBOOK_OUT) $(PDF)
+
+test: setup data ## Set up, then run the tests
+	$(PY) -m pytest
+
+lab: setup data ## Open Jupyter Lab on hw5.ipynb with the project's kernel
+	$(VENV)/bin/jupyter lab hw5.ipynb
+
+kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
+	$(PY) -m ipykernel install --user --name hw5 --display-name "Python (hw5)"
+
+retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved to runs/dcgan.old)
+	rm -rf runs/dcgan.old; if [ -d runs/dcgan ]; then mv runs/dcgan runs/dcgan.old; fi
+	$(PY) -m hw5.train --run-dir runs/dcgan
+
+clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)
+	rm -rf build .pytest_cache

@@ -1,0 +1,8 @@
+"""Paths anchored at the project root, never at the current directory."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"                # FashionMNIST lands in DATA_DIR/FashionMNIST/raw (git-ignored)
+RUNS_DIR = ROOT / "runs"                # one folder per training run
+DEFAULT_RUN_DIR = RUNS_DIR / "dcgan"    # the committed 50-epoch run the write-up shows
+FIGURES_DIR = ROOT / "figures"          # figures the write-up shows, as vector PDF

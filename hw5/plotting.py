@@ -1,0 +1,99 @@
+"""Figures of Q3. Each function takes arrays or a history and returns a Figure; saving is storage.save_figure.
+
+Every image is drawn on one fixed intensity scale, pixel -1 -> black and +1 -> white (never min-max per image),
+so grids from different epochs can be compared by eye.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+GAP = 1.0  # value of the separators between tiles (white)
+
+
+def use_notebook_style() -> None:
+    """Inline figures as PNG for the browser and PDF for the write-up (nbconvert's LaTeX prefers the PDF)."""
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+    set_matplotlib_formats("png", "pdf")
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 200, "font.size": 9, "axes.titlesize": 10,
+                         "axes.spines.top": False, "axes.spines.right": False,
+                         "pdf.fonttype": 42})  # embed TrueType text in PDF figures, not Type 3
+
+
+def tile(images: torch.Tensor, ncols: int, pad: int = 1) -> np.ndarray:
+    """(N, 1, H, W) in [-1, 1] -> one (rows*(H+pad)-pad, ncols*(W+pad)-pad) array, tiles row by row."""
+    images = torch.as_tensor(images).float().squeeze(1).numpy()  # (N, H, W)
+    n, h, w = images.shape
+    nrows = -(-n // ncols)
+    canvas = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad), GAP, dtype=np.float32)
+    for k, image in enumerate(images):
+        r, c = divmod(k, ncols)
+        canvas[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = image
+    return canvas
+
+
+def show_tiles(ax, images: torch.Tensor, ncols: int, title: str = "") -> None:
+    ax.imshow(tile(images, ncols), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+    ax.set_title(title)
+    ax.set_axis_off()
+
+
+def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: list[str] | None = None) -> None:
+    """rows (R, C, 1, H, W) as one R x C mosaic, each row and (optionally) each column labelled."""
+    r, c, _, h, w = rows.shape
+    ax.imshow(tile(rows.reshape(r * c, 1, h, w), ncols=c), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+    ax.set_yticks([k * (h + 1) + (h - 1) / 2 for k in range(r)], row_labels)
+    ax.set_xticks([k * (w + 1) + (w - 1) / 2 for k in range(c)], col_labels or [])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tuple, per_class: int = 12) -> Figure:
+    """The first `per_class` training images of each class, one class per row."""
+    rows = torch.stack([images[labels == label][:per_class] for label in range(len(class_names))])
+    fig, ax = plt.subplots(figsize=(0.42 * per_class + 1.2, 0.42 * len(class_names) + 0.4))
+    labelled_tiles(ax, rows, list(class_names))
+    ax.set_title("FashionMNIST training images, one class per row")
+    return fig
+
+
+def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
+    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side; samples is (E, k, 1, 28, 28)."""
+    fig, axes = plt.subplots(1, len(epochs), figsize=(2.6 * len(epochs), 2.9), squeeze=False)
+    for ax, epoch in zip(axes[0], epochs):
+        grid = samples[epoch - 1]
+        show_tiles(ax, grid, ncols=int(np.ceil(np.sqrt(len(grid)))), title=f"after epoch {epoch}")
+    fig.suptitle("Generator samples from the same fixed noise", fontsize=10)
+    return fig
+
+
+def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) -> Figure:
+    """The first `rows` fixed noise vectors (rows) rendered after each of `epochs` (columns)."""
+    picked = samples[[e - 1 for e in epochs], :rows].transpose(0, 1)   # (rows, len(epochs), 1, 28, 28)
+    fig, ax = plt.subplots(figsize=(0.5 * len(epochs) + 0.4, 0.5 * rows + 0.6))
+    labelled_tiles(ax, picked, [""] * rows, [str(e) for e in epochs])
+    ax.set_xlabel("epoch")
+    ax.set_title("Each row: one fixed noise vector over training")
+    return fig
+
+
+def plot_losses(history: dict) -> Figure:
+    """D and G losses: every step faint, epoch means bold, against epochs."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
+    step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
+                                 for e, n in zip(range(1, len(steps)), np.diff(steps))])
+    epochs = [e["epoch"] for e in history["epochs"]]
+    for key, name, color in (("d_loss", "discriminator $L_D$", "tab:blue"), ("g_loss", "generator $L_G$", "tab:orange")):
+        ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
+        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker="o", ms=2.5,
+                label=f"{name} (epoch mean)")
+    ax.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=r"$L_D$ at $D \equiv \frac{1}{2}$: $2\ln 2$")
+    ax.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=r"$L_G$ at $D \equiv \frac{1}{2}$: $\ln 2$")
+    ax.set_xlabel("epoch (faint: every step)")
+    ax.set_ylabel("binary cross-entropy")
+    ax.set_xlim(0, max(epochs))
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    ax.set_title("Training losses")
+    return fig

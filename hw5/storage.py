@@ -1,0 +1,45 @@
+"""Atomic file output: write to a temporary file beside the target, fsync, rename.
+
+A kill at any moment leaves either the old file or the new one under the target's name, never a truncated one.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import torch
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_torch(obj, path: Path) -> Path:
+    return atomic_write(path, lambda f: torch.save(obj, f))
+
+
+def save_json(obj, path: Path) -> Path:
+    return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=1).encode() + b"\n"))
+
+
+def load_json(path: Path):
+    return json.loads(Path(path).read_text())
+
+
+def save_figure(fig, path: Path) -> Path:
+    """Save a matplotlib figure; the format follows the suffix (.pdf for vector, .png for raster)."""
+    path = Path(path)
+    return atomic_write(path, lambda f: fig.savefig(f, format=path.suffix[1:], bbox_inches="tight"))

@@ -1,0 +1,37 @@
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hw5.data import RAW_FILES, raw_dir
+
+
+def write_idx(path: Path, array: np.ndarray) -> Path:
+    """An unsigned-byte IDX file: magic 0x0000 08 <ndim>, big-endian dims, then the bytes."""
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+    return path
+
+
+@pytest.fixture
+def tiny_fashion(tmp_path) -> Path:
+    """A data root holding a FashionMNIST of 300 training and 50 test images, all four raw files."""
+    rng = np.random.default_rng(0)
+    root = tmp_path / "data"
+    for name, n in zip(RAW_FILES, (300, 300, 50, 50)):
+        shape = (n, 28, 28) if "images" in name else (n,)
+        high = 256 if "images" in name else 10
+        write_idx(raw_dir(root) / name, rng.integers(0, high, size=shape))
+    return root
+
+
+@pytest.fixture
+def debian_copy(tmp_path, tiny_fashion) -> Path:
+    """A folder laid out like Debian's dataset-fashion-mnist: the four files, gzipped."""
+    folder = tmp_path / "debian"
+    folder.mkdir()
+    for name in RAW_FILES:
+        (folder / f"{name}.gz").write_bytes(gzip.compress((raw_dir(tiny_fashion) / name).read_bytes()))
+    return folder

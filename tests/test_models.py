@@ -1,0 +1,49 @@
+import torch
+
+from hw5.models import Discriminator, Generator, count_parameters
+
+
+def output_shapes(model, x):
+    """Output shape (without the batch) of every leaf layer, in execution order."""
+    shapes = []
+    hooks = [m.register_forward_hook(lambda m, i, o: shapes.append((type(m).__name__, tuple(o.shape[1:]))))
+             for m in model.modules() if not list(m.children())]
+    model.eval()
+    with torch.no_grad():
+        out = model(x)
+    for h in hooks:
+        h.remove()
+    return shapes, out
+
+
+def test_generator_layers_and_parameters():
+    shapes, out = output_shapes(Generator(), torch.randn(3, 100))
+    assert shapes == [
+        ("Linear", (12544,)), ("BatchNorm1d", (12544,)), ("LeakyReLU", (12544,)),
+        ("ConvTranspose2d", (128, 7, 7)), ("BatchNorm2d", (128, 7, 7)), ("LeakyReLU", (128, 7, 7)),
+        ("ConvTranspose2d", (64, 14, 14)), ("BatchNorm2d", (64, 14, 14)), ("LeakyReLU", (64, 14, 14)),
+        ("ConvTranspose2d", (1, 28, 28)), ("Tanh", (1, 28, 28)),
+    ]
+    assert out.shape == (3, 1, 28, 28) and out.abs().max() <= 1
+    assert count_parameters(Generator()) == 2_305_472
+
+
+def test_discriminator_layers_and_parameters():
+    shapes, out = output_shapes(Discriminator(), torch.randn(5, 1, 28, 28))
+    assert shapes == [
+        ("Conv2d", (64, 14, 14)), ("LeakyReLU", (64, 14, 14)), ("Dropout", (64, 14, 14)),
+        ("Conv2d", (128, 7, 7)), ("LeakyReLU", (128, 7, 7)), ("Dropout", (128, 7, 7)),
+        ("Flatten", (6272,)), ("Linear", (1,)),
+    ]
+    assert out.shape == (5,)  # one logit per image
+    assert count_parameters(Discriminator()) == 212_865
+
+
+def test_layers_follow_the_keras_reference():
+    g, d = Generator(), Discriminator()
+    assert g.project[0].bias is None and all(m.bias is None for m in g.upsample if hasattr(m, "stride"))
+    slopes = {m.negative_slope for m in [*g.modules(), *d.modules()] if isinstance(m, torch.nn.LeakyReLU)}
+    assert slopes == {0.3}
+    assert {m.p for m in d.modules() if isinstance(m, torch.nn.Dropout)} == {0.3}
+    norms = [m for m in g.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    assert len(norms) == 3 and all(m.momentum == 0.01 and m.eps == 1e-3 for m in norms)

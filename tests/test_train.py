@@ -1,0 +1,120 @@
+from dataclasses import replace
+
+import pytest
+import torch
+
+from hw5 import train as training
+from hw5.config import TrainConfig
+from hw5.train import (RunError, build_gan, load_results, pick_device, train, train_step)
+
+TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3)
+
+
+def test_training_step_gives_finite_losses_and_moves_every_weight():
+    gan = build_gan(TINY, torch.device("cpu"))
+    before = {name: p.detach().clone() for model in (gan.generator, gan.discriminator)
+              for name, p in model.named_parameters(prefix=type(model).__name__)}
+    d_loss, g_loss = train_step(gan, torch.rand(8, 1, 28, 28) * 2 - 1, torch.randn(8, 100))
+    assert torch.isfinite(d_loss) and torch.isfinite(g_loss)
+    after = {name: p for model in (gan.generator, gan.discriminator)
+             for name, p in model.named_parameters(prefix=type(model).__name__)}
+    unchanged = [name for name in before if torch.equal(before[name], after[name])]
+    assert unchanged == []
+
+
+def test_gradients_are_those_of_each_players_own_loss():
+    """The simultaneous update gives D the gradient of L_D and G the gradient of L_G, as two tapes would."""
+    gan = build_gan(TINY, torch.device("cpu"))
+    real, z = torch.rand(6, 1, 28, 28) * 2 - 1, torch.randn(6, 100)
+    gan.generator.eval(), gan.discriminator.eval()  # deterministic: no dropout, fixed BatchNorm statistics
+    d_loss, g_loss = training.gan_losses(gan.discriminator(real), gan.discriminator(gan.generator(z)))
+    d_loss.backward(inputs=list(gan.discriminator.parameters()), retain_graph=True)
+    expected_d = [p.grad.clone() for p in gan.discriminator.parameters()]
+    g_loss.backward(inputs=list(gan.generator.parameters()))
+    expected_g = [p.grad.clone() for p in gan.generator.parameters()]
+    for opt in (gan.opt_d, gan.opt_g):  # capture the gradients train_step hands to the optimizers
+        opt.step = lambda: None
+    train_step(gan, real, z)
+    for p, g in zip(gan.discriminator.parameters(), expected_d):
+        torch.testing.assert_close(p.grad, g)
+    for p, g in zip(gan.generator.parameters(), expected_g):
+        torch.testing.assert_close(p.grad, g)
+
+
+def test_run_writes_history_samples_and_final_weights(tmp_path, tiny_fashion):
+    history = train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
+    assert history["finished"] and history["epochs_done"] == 2 and history["num_images"] == 200
+    steps = -(-200 // 64)
+    assert len(history["d_loss_per_step"]) == len(history["g_loss_per_step"]) == 2 * steps
+    assert [e["epoch"] for e in history["epochs"]] == [1, 2] and all(e["steps"] == steps for e in history["epochs"])
+    first = history["epochs"][0]
+    assert first["d_loss"] == pytest.approx(sum(history["d_loss_per_step"][:steps]) / steps)
+    loaded, generator, samples = load_results(tmp_path / "run")
+    assert loaded == history
+    assert samples.shape == (2, 16, 1, 28, 28) and samples.abs().max() <= 1
+    z = training.fixed_noise(TINY)
+    torch.testing.assert_close(training.render(generator, z), samples[-1])  # samples come from the saved G
+
+
+def test_fixed_noise_is_the_same_in_every_run():
+    assert torch.equal(training.fixed_noise(TINY), training.fixed_noise(TINY))
+    assert not torch.equal(training.fixed_noise(TINY), training.fixed_noise(replace(TINY, seed=4)))
+
+
+def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, tiny_fashion, monkeypatch):
+    straight = train(TINY, tmp_path / "straight", data_root=tiny_fashion, progress=False)
+
+    calls = {"n": 0}
+    real_step = training.train_step
+
+    def interrupted_step(*args):
+        calls["n"] += 1
+        if calls["n"] == 5:  # inside epoch 2 (4 steps an epoch)
+            raise KeyboardInterrupt
+        return real_step(*args)
+
+    monkeypatch.setattr(training, "train_step", interrupted_step)
+    with pytest.raises(KeyboardInterrupt):
+        train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
+    monkeypatch.setattr(training, "train_step", real_step)
+    resumed = train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
+
+    assert [s["start_epoch"] for s in resumed["sessions"]] == [1, 2]
+    for key in ("d_loss_per_step", "g_loss_per_step"):
+        assert resumed[key] == straight[key]
+    for name in ("generator.pt", "discriminator.pt", "samples.pt"):
+        a = torch.load(tmp_path / "straight" / name, weights_only=True)
+        b = torch.load(tmp_path / "resumed" / name, weights_only=True)
+        if isinstance(a, dict):
+            assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+        else:
+            assert torch.equal(a, b)
+
+
+def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion):
+    train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
+    with pytest.raises(RunError, match=r"another configuration \(lr: run has 0.0001, asked 0.001\)"):
+        train(replace(TINY, lr=1e-3), tmp_path / "run", data_root=tiny_fashion, progress=False)
+
+
+def test_device_errors_are_clear(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RunError, match="no CUDA GPU"):
+        pick_device("cuda")
+    with pytest.raises(RunError, match="unknown device"):
+        pick_device("tpu")
+    assert pick_device("cpu") == torch.device("cpu")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "x"], "expected an integer"),
+    (["--epochs", "-3"], "expected an integer >= 1"),
+    (["--seed", "-1"], "expected an integer >= 0"),
+    (["--device", "tpu"], "invalid choice"),
+])
+def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        training.main(["--run-dir", str(tmp_path / "run"), *args])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()  # nothing was written
