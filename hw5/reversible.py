@@ -1,0 +1,86 @@
+r"""Q1: the reversible block $x = \alpha \odot z + F_\Theta(u)$, $v = \beta \odot u$, and its checks.
+
+Sizes: $z, x, \alpha \in \mathbb{R}^m$; $u, v, \beta \in \mathbb{R}^n$; $F_\Theta: \mathbb{R}^n \to \mathbb{R}^m$ any
+differentiable map (here a small MLP), never inverted.
+
+    inverse:   u = v / β,   z = (x - F_Θ(u)) / α          (needs every α_i ≠ 0 and β_j ≠ 0)
+    Jacobian:  ∂(x, v)/∂(z, u) = [[diag(α), J_F(u)], [0, diag(β)]]    blocks m×m, m×n / n×m, n×n
+    log|det|:  Σ_i log|α_i| + Σ_j log|β_j|
+"""
+import sympy
+import torch
+from torch import nn
+from torch.func import jacrev
+
+
+class ReversibleBlock(nn.Module):
+    def __init__(self, m: int, n: int, hidden: int = 16):
+        super().__init__()
+        self.m, self.n = m, n
+        # Scales drawn away from zero (the block is invertible only if no entry is 0), of either sign.
+        sign = lambda k: torch.where(torch.rand(k) < 0.5, -1.0, 1.0)
+        self.alpha = nn.Parameter(sign(m) * (0.5 + torch.rand(m)))
+        self.beta = nn.Parameter(sign(n) * (0.5 + torch.rand(n)))
+        self.F = nn.Sequential(nn.Linear(n, hidden), nn.Tanh(), nn.Linear(hidden, m))  # F_Θ: R^n -> R^m
+
+    def forward(self, z: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.alpha * z + self.F(u), self.beta * u
+
+    def inverse(self, x: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        u = v / self.beta                  # first u from v alone ...
+        return (x - self.F(u)) / self.alpha, u  # ... then z, with F evaluated forwards at the recovered u
+
+    def log_abs_det(self) -> torch.Tensor:
+        """log|det ∂(x,v)/∂(z,u)|: the same for every input, O(m + n)."""
+        return self.alpha.abs().log().sum() + self.beta.abs().log().sum()
+
+    def jacobian_formula(self, u: torch.Tensor) -> torch.Tensor:
+        """The (m+n)×(m+n) block matrix [[diag α, J_F(u)], [0, diag β]] of one example u (n,)."""
+        top = torch.cat([torch.diag(self.alpha), jacrev(self.F)(u)], dim=1)               # (m, m+n)
+        bottom = torch.cat([torch.zeros(self.n, self.m, dtype=u.dtype), torch.diag(self.beta)], dim=1)  # (n, m+n)
+        return torch.cat([top, bottom], dim=0)
+
+    def jacobian_autograd(self, z: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        """torch.func.jacrev of the whole map (z, u) -> (x, v), flattened to (m+n)×(m+n): the reference."""
+        def flat(zu):
+            x, v = self(zu[:self.m], zu[self.m:])
+            return torch.cat([x, v])
+        return jacrev(flat)(torch.cat([z, u]))
+
+
+def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> dict[str, float]:
+    """The largest disagreement of each claim with its reference, in float64, on a random block and inputs."""
+    torch.manual_seed(seed)
+    block = ReversibleBlock(m, n).double()
+    z, u = torch.randn(batch, m, dtype=torch.float64), torch.randn(batch, n, dtype=torch.float64)
+    with torch.no_grad():
+        x, v = block(z, u)
+        z_back, u_back = block.inverse(x, v)
+        jac_errors, logdet_errors = [], []
+        for zi, ui in zip(z[:8], u[:8]):
+            reference = block.jacobian_autograd(zi, ui)
+            jac_errors.append((reference - block.jacobian_formula(ui)).abs().max())
+            sign, logabsdet = torch.linalg.slogdet(reference)
+            logdet_errors.append((logabsdet - block.log_abs_det()).abs())
+    return {"round trip (z,u) -> (x,v) -> (z,u), max |error|": float(torch.cat([z - z_back, u - u_back], 1).abs().max()),
+            "Jacobian: jacrev vs block formula, max |error|": float(torch.stack(jac_errors).max()),
+            "log|det|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": float(torch.stack(logdet_errors).max())}
+
+
+def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
+    """The same derivation in sympy with a generic, unspecified F (undefined functions F_i(u_1..u_n))."""
+    z = sympy.symbols(f"z1:{m + 1}")
+    u = sympy.symbols(f"u1:{n + 1}")
+    alpha = sympy.symbols(f"alpha1:{m + 1}", nonzero=True)
+    beta = sympy.symbols(f"beta1:{n + 1}", nonzero=True)
+    F = [sympy.Function(f"F{i + 1}")(*u) for i in range(m)]
+    x = [alpha[i] * z[i] + F[i] for i in range(m)]
+    v = [beta[j] * u[j] for j in range(n)]
+    jacobian = sympy.Matrix(x + v).jacobian(sympy.Matrix(list(z) + list(u)))
+    determinant = sympy.factor(jacobian.det())
+    xs, vs = sympy.symbols(f"x1:{m + 1}"), sympy.symbols(f"v1:{n + 1}")
+    solution = sympy.solve([xs[i] - x[i] for i in range(m)] + [vs[j] - v[j] for j in range(n)],
+                           list(z) + list(u), dict=True)
+    closed_form = sympy.Mul(*alpha) * sympy.Mul(*beta)
+    return {"jacobian": jacobian, "det": determinant, "det_matches": sympy.simplify(determinant - closed_form) == 0,
+            "inverse": solution[0] if len(solution) == 1 else solution}

@@ -1,0 +1,235 @@
+r"""Q2: the skip-gram gradient, hierarchical softmax and sampled gradients, each as the write-up states it.
+
+Vocabulary of d words, embeddings of size h. $W \in \mathbb{R}^{d\times h}$ holds the input vectors (row $w_i$),
+$W' \in \mathbb{R}^{d\times h}$ the output vectors (row $w'_j$). For a (target t, context c) pair:
+    s = W' w_t (d,),  p = softmax(s),  L = -log p_c = -s_c + log Σ_j exp s_j
+    ∂L/∂w_t = W'^T (p - e_c) = -w'_c + E_{j~p}[w'_j]      ∂L/∂w'_j = (p_j - [j = c]) w_t
+Every step below is one SGD update for one pair, written with these formulas (no autograd), so that the tests
+can compare them with autograd and the benchmark times exactly what the write-up analyses.
+"""
+import heapq
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+# ----- (a) full softmax: O(dh) per pair -----
+
+def softmax_grads(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int):
+    """(L, ∂L/∂w_t (h,), ∂L/∂W' (d, h)) for one pair, from the closed forms above."""
+    w_t = W_in[t]                               # (h,)
+    s = W_out @ w_t                             # (d,)  d dot products of length h: O(dh)
+    p = torch.softmax(s, dim=0)                 # (d,)  O(d)
+    loss = torch.logsumexp(s, dim=0) - s[c]
+    g = p.clone()
+    g[c] -= 1.0                                 # p - e_c
+    return loss, W_out.T @ g, torch.outer(g, w_t)   # O(dh) each
+
+
+def softmax_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, lr: float) -> None:
+    """One SGD step on one pair: every one of the d output vectors moves."""
+    w_t = W_in[t]
+    s = W_out @ w_t
+    g = torch.softmax(s, dim=0)
+    g[c] -= 1.0
+    grad_t = W_out.T @ g
+    W_out.addr_(g, w_t, alpha=-lr)              # W' -= lr (p - e_c) w_t^T, in place: O(dh)
+    W_in[t] -= lr * grad_t
+
+
+# ----- (b) hierarchical softmax: O(h log d) per pair -----
+
+@dataclass(frozen=True)
+class Tree:
+    """A binary tree over d words: d leaves, d-1 inner nodes (each with an output vector, rows of `W_nodes`).
+    paths[w, :lengths[w]] are the inner nodes from the root to word w, codes[w, :lengths[w]] the turns (0/1)."""
+    paths: np.ndarray    # (d, max_depth) int64, padded with 0
+    codes: np.ndarray    # (d, max_depth) int8, padded with 0
+    lengths: np.ndarray  # (d,) int64
+
+    @property
+    def num_inner(self) -> int:
+        return len(self.lengths) - 1
+
+
+def huffman_tree(counts: np.ndarray) -> Tree:
+    """Huffman coding of the vocabulary by frequency, as word2vec builds it: merge the two rarest subtrees until
+    one is left. Frequent words end up near the root (short paths); the mean path length under the word
+    frequencies is minimal among binary trees, within one step of the entropy in bits."""
+    d = len(counts)
+    heap = [(float(n), w) for w, n in enumerate(counts)]   # ids < d: leaves; ids >= d: inner nodes
+    heapq.heapify(heap)
+    parent, turn = np.zeros(2 * d - 1, dtype=np.int64), np.zeros(2 * d - 1, dtype=np.int8)
+    next_id = d
+    while len(heap) > 1:
+        (n0, a), (n1, b) = heapq.heappop(heap), heapq.heappop(heap)
+        parent[a], turn[a], parent[b], turn[b] = next_id, 0, next_id, 1
+        heapq.heappush(heap, (n0 + n1, next_id))
+        next_id += 1
+    root = next_id - 1
+    depth = np.zeros(2 * d - 1, dtype=np.int64)
+    for node in range(root - 1, -1, -1):                   # parents have larger ids: fill depths top-down
+        depth[node] = depth[parent[node]] + 1
+    lengths = depth[:d]
+    paths = np.zeros((d, max(1, lengths.max())), dtype=np.int64)
+    codes = np.zeros_like(paths, dtype=np.int8)
+    words, node = np.arange(d), np.arange(d)
+    for up in range(lengths.max()):                        # all words walk up together, filling paths from the end
+        live = lengths > up
+        k = lengths[live] - 1 - up
+        paths[words[live], k] = parent[node[live]] - d     # inner nodes numbered 0 .. d-2
+        codes[words[live], k] = turn[node[live]]
+        node[live] = parent[node[live]]
+    return Tree(paths, codes, lengths)
+
+
+def path_log_prob(W_nodes: torch.Tensor, w_t: torch.Tensor, tree: Tree, word: int) -> torch.Tensor:
+    """log P(word | t) = Σ_k log σ((1 - 2 b_k) v_{n_k} · w_t) along the word's path (b_k: its turns)."""
+    nodes, signs = path_of(tree, word, w_t.dtype)
+    return torch.nn.functional.logsigmoid(signs * (W_nodes[nodes] @ w_t)).sum()
+
+
+def path_of(tree: Tree, word: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """(inner nodes on the word's path, ±1 per turn: +1 for turn 0, whose probability is σ(a), -1 for σ(-a))."""
+    n = tree.lengths[word]
+    return torch.from_numpy(tree.paths[word, :n]), 1.0 - 2.0 * torch.from_numpy(tree.codes[word, :n]).to(dtype)
+
+
+def leaf_probabilities(W_nodes: torch.Tensor, w_t: torch.Tensor, tree: Tree) -> torch.Tensor:
+    """P(w | t) of every leaf w (d,); they sum to one because σ(a) + σ(-a) = 1 at every inner node."""
+    return torch.stack([path_log_prob(W_nodes, w_t, tree, w) for w in range(len(tree.lengths))]).exp()
+
+
+def logistic_grads(W_rows: torch.Tensor, rows: torch.Tensor, labels: torch.Tensor, w_t: torch.Tensor):
+    """For L = -Σ_k log σ(y_k a_k) with a_k = W_rows[r_k] · w_t and y_k = ±1: (L, ∂L/∂w_t, ∂L/∂a).
+    ∂L/∂a_k = σ(a_k) - [y_k = 1], so ∂L/∂w_t = Σ_k (σ(a_k) - [y_k = 1]) W_rows[r_k]; O(len(rows) h)."""
+    V = W_rows[rows]                             # (K, h)
+    a = V @ w_t                                  # (K,)
+    loss = -torch.nn.functional.logsigmoid(labels * a).sum()
+    g = torch.sigmoid(a) - (labels > 0).to(a.dtype)
+    return loss, V.T @ g, g
+
+
+def hierarchical_step(W_in: torch.Tensor, W_nodes: torch.Tensor, tree: Tree, t: int, c: int, lr: float) -> None:
+    """One SGD step on one pair: only the ~log2(d) inner nodes on the context word's path move."""
+    nodes, labels = path_of(tree, c, W_in.dtype)
+    w_t = W_in[t].clone()
+    _, grad_t, g = logistic_grads(W_nodes, nodes, labels, w_t)
+    W_nodes.index_add_(0, nodes, torch.outer(g, w_t), alpha=-lr)
+    W_in[t] -= lr * grad_t
+
+
+# ----- (c) sampling: O(kh) per pair -----
+
+@dataclass(frozen=True)
+class Categorical:
+    """A distribution over the d words, sampled in O(log d) per draw from its cumulative sums, which are built
+    once (word2vec builds a table once for the same reason; torch.multinomial would cost O(d) per call)."""
+    probs: torch.Tensor  # (d,) float64
+    cdf: torch.Tensor    # (d,) float64
+
+    def sample(self, k: int, generator: torch.Generator) -> torch.Tensor:
+        u = torch.rand(k, generator=generator, dtype=self.cdf.dtype) * self.cdf[-1]
+        return torch.searchsorted(self.cdf, u, right=True).clamp_(max=len(self.cdf) - 1)
+
+
+def unigram(counts: np.ndarray, power: float = 1.0) -> Categorical:
+    """Word frequencies raised to `power` and normalised (word2vec's noise distribution uses 3/4)."""
+    weights = torch.as_tensor(counts, dtype=torch.float64) ** power
+    probs = weights / weights.sum()
+    return Categorical(probs, torch.cumsum(probs, dim=0))
+
+
+def importance_sampled_grad(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, proposal: Categorical,
+                            k: int, generator: torch.Generator) -> torch.Tensor:
+    """∂L/∂w_t ≈ -w'_c + Σ_i r_i w'_{j_i} / Σ_i r_i with j_i ~ Q and r_i = exp(s_{j_i}) / Q(j_i): the
+    expectation E_{j~p}[w'_j] estimated from k samples (self-normalised, so p's normaliser is never computed)."""
+    w_t = W_in[t]
+    j = proposal.sample(k, generator)                                              # (k,)
+    s = W_out[j] @ w_t                                                             # (k,)  O(kh)
+    log_r = s - proposal.probs[j].log().to(s.dtype)
+    r = torch.softmax(log_r, dim=0)                                                # r_i / Σ r_i, stably
+    return -W_out[c] + r @ W_out[j]
+
+
+def negative_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, noise: Categorical,
+                           k: int, lr: float, generator: torch.Generator) -> None:
+    """One SGD step of L = -log σ(w'_c·w_t) - Σ_{i=1..k} log σ(-w'_{n_i}·w_t), n_i ~ noise: k + 1 rows move."""
+    negatives = noise.sample(k, generator)
+    rows = torch.cat([torch.tensor([c]), negatives])
+    labels = torch.cat([torch.ones(1), -torch.ones(k)]).to(W_in.dtype)
+    w_t = W_in[t].clone()
+    _, grad_t, g = logistic_grads(W_out, rows, labels, w_t)
+    W_out.index_add_(0, rows, torch.outer(g, w_t), alpha=-lr)
+    W_in[t] -= lr * grad_t
+
+
+# ----- the measurements of the write-up -----
+
+def zipf_counts(d: int, exponent: float = 1.0) -> np.ndarray:
+    """Word counts following Zipf's law, count ∝ 1/rank, as natural text roughly does."""
+    return np.round(1e9 / np.arange(1, d + 1) ** exponent).astype(np.int64) + 1
+
+
+def sampling_error(d: int = 2000, h: int = 32, ks=(1, 10, 100, 1000, 10000), trials: int = 20,
+                   seed: int = 0) -> dict[int, float]:
+    """Mean relative error |estimate - exact| / |exact| of the importance-sampled ∂L/∂w_t, by number of samples."""
+    gen = torch.Generator().manual_seed(seed)
+    W_in = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
+    W_out = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
+    proposal = unigram(zipf_counts(d), 0.75)
+    pairs = torch.randint(0, d, (trials, 2), generator=gen).tolist()
+    errors = {}
+    for k in ks:
+        total = 0.0
+        for t, c in pairs:
+            exact = softmax_grads(W_in, W_out, t, c)[1]
+            estimate = importance_sampled_grad(W_in, W_out, t, c, proposal, k, gen)
+            total += float((estimate - exact).norm() / exact.norm())
+        errors[k] = total / trials
+    return errors
+
+
+def time_per_pair(step, pairs: list[tuple[int, int]], min_seconds: float = 0.2) -> float:
+    """Median over rounds of the mean seconds per pair of `step(t, c)`, after one warm-up pair."""
+    step(*pairs[0])
+    rounds = []
+    deadline = time.perf_counter() + min_seconds
+    while len(rounds) < 3 or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        for t, c in pairs:
+            step(t, c)
+        rounds.append((time.perf_counter() - start) / len(pairs))
+    return float(np.median(rounds))
+
+
+def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int = 10, pairs: int = 20,
+              seed: int = 0, min_seconds: float = 0.2) -> dict[str, list[float]]:
+    """Seconds per training pair (one SGD step) of the three methods for each vocabulary size d, h fixed."""
+    gen = torch.Generator().manual_seed(seed)
+    result = {"d": list(ds), "full softmax": [], "hierarchical softmax": [], "negative sampling": [],
+              "mean path length": []}
+    for d in ds:
+        counts = zipf_counts(d)
+        tree = huffman_tree(counts)
+        noise = unigram(counts, 0.75)
+        W_in = torch.randn(d, h, generator=gen) * 0.01
+        W_out = torch.zeros(d, h)
+        W_nodes = torch.zeros(d - 1, h)
+        pair_list = unigram(counts).sample(2 * pairs, gen).view(pairs, 2).tolist()
+        result["full softmax"].append(time_per_pair(
+            lambda t, c: softmax_step(W_in, W_out, t, c, 0.025), pair_list, min_seconds))
+        result["hierarchical softmax"].append(time_per_pair(
+            lambda t, c: hierarchical_step(W_in, W_nodes, tree, t, c, 0.025), pair_list, min_seconds))
+        result["negative sampling"].append(time_per_pair(
+            lambda t, c: negative_sampling_step(W_in, W_out, t, c, noise, k, 0.025, gen), pair_list, min_seconds))
+        result["mean path length"].append(float(np.average(tree.lengths, weights=counts)))
+    return result
+
+
+def fitted_slope(ds, seconds, from_d: int) -> float:
+    """Slope of log(seconds) against log(d) over the sizes d >= from_d (least squares)."""
+    keep = [i for i, d in enumerate(ds) if d >= from_d]
+    return float(np.polyfit(np.log([ds[i] for i in keep]), np.log([seconds[i] for i in keep]), 1)[0])

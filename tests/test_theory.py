@@ -1,0 +1,126 @@
+"""Q1 and Q2: every formula of the write-up against a trusted reference (autograd, jacrev, slogdet, sympy)."""
+import numpy as np
+import pytest
+import sympy
+import torch
+
+from hw5 import reversible, skipgram
+
+
+@pytest.mark.parametrize("m, n", [(1, 1), (3, 4), (5, 2)])
+def test_reversible_block_inverse_jacobian_and_log_det(m, n):
+    errors = reversible.numeric_checks(m, n, seed=m * 10 + n)
+    assert max(errors.values()) < 1e-12, errors
+
+
+def test_jacobian_formula_would_catch_a_misplaced_block():
+    torch.manual_seed(0)
+    block = reversible.ReversibleBlock(3, 2).double()
+    z, u = torch.randn(3, dtype=torch.float64), torch.randn(2, dtype=torch.float64)
+    reference = block.jacobian_autograd(z, u)
+    assert torch.allclose(reference, block.jacobian_formula(u))
+    assert not torch.allclose(reference, block.jacobian_formula(u).T)  # J_F belongs top right, not bottom left
+    assert torch.count_nonzero(reference[3:, :3]) == 0                  # ∂v/∂z = 0
+
+
+def test_sympy_derivation_with_a_generic_F():
+    result = reversible.symbolic_check(2, 3)
+    a1, a2, b1, b2, b3 = sympy.symbols("alpha1 alpha2 beta1 beta2 beta3", nonzero=True)
+    assert result["det_matches"] and sympy.simplify(result["det"] - a1 * a2 * b1 * b2 * b3) == 0
+    x1, v1, v2, v3 = sympy.symbols("x1 v1 v2 v3")
+    F1 = sympy.Function("F1")(v1 / b1, v2 / b2, v3 / b3)
+    assert sympy.simplify(result["inverse"][sympy.Symbol("z1")] - (x1 - F1) / a1) == 0
+
+
+@pytest.mark.parametrize("d, h", [(7, 3), (50, 16), (300, 5)])
+def test_softmax_gradient_equals_autograd(d, h):
+    gen = torch.Generator().manual_seed(d)
+    W_in = torch.randn(d, h, dtype=torch.float64, generator=gen).requires_grad_()
+    W_out = torch.randn(d, h, dtype=torch.float64, generator=gen).requires_grad_()
+    t, c = 1, d - 2
+    loss = -torch.log_softmax(W_out @ W_in[t], dim=0)[c]
+    loss.backward()
+    ours_loss, grad_t, grad_out = skipgram.softmax_grads(W_in.detach(), W_out.detach(), t, c)
+    torch.testing.assert_close(ours_loss, loss.detach())
+    torch.testing.assert_close(grad_t, W_in.grad[t])
+    torch.testing.assert_close(grad_out, W_out.grad)
+    assert torch.count_nonzero(W_in.grad.sum(1)) == 1  # only the target's input vector has a gradient
+
+
+def test_softmax_step_is_sgd_with_those_gradients():
+    gen = torch.Generator().manual_seed(1)
+    W_in, W_out = torch.randn(20, 4, generator=gen), torch.randn(20, 4, generator=gen)
+    _, grad_t, grad_out = skipgram.softmax_grads(W_in, W_out, 3, 5)
+    expected_in, expected_out = W_in[3] - 0.1 * grad_t, W_out - 0.1 * grad_out
+    skipgram.softmax_step(W_in, W_out, 3, 5, lr=0.1)
+    torch.testing.assert_close(W_in[3], expected_in)
+    torch.testing.assert_close(W_out, expected_out)
+
+
+@pytest.mark.parametrize("d", [2, 3, 10, 257])
+def test_hierarchical_softmax_leaves_sum_to_one(d):
+    gen = torch.Generator().manual_seed(d)
+    tree = skipgram.huffman_tree(skipgram.zipf_counts(d))
+    W_nodes = torch.randn(d - 1, 8, dtype=torch.float64, generator=gen)
+    probs = skipgram.leaf_probabilities(W_nodes, torch.randn(8, dtype=torch.float64, generator=gen), tree)
+    assert probs.shape == (d,) and (probs > 0).all()
+    torch.testing.assert_close(probs.sum(), torch.tensor(1.0, dtype=torch.float64))
+
+
+def test_huffman_tree_is_a_prefix_code_with_short_paths_for_frequent_words():
+    counts = np.array([500, 300, 100, 50, 30, 10, 5, 5])
+    tree = skipgram.huffman_tree(counts)
+    words = ["".join(map(str, tree.codes[w, :tree.lengths[w]])) for w in range(len(counts))]
+    assert not any(a != b and b.startswith(a) for a in words for b in words)   # prefix-free
+    assert list(tree.lengths) == sorted(tree.lengths)                           # frequent words: shorter paths
+    assert set(tree.paths[:, 0]) == {len(counts) - 2}                           # every path starts at the root
+    p = counts / counts.sum()
+    entropy, mean_length = -(p * np.log2(p)).sum(), (p * tree.lengths).sum()
+    assert entropy <= mean_length < entropy + 1                                 # Huffman's optimality bound
+
+
+def test_hierarchical_and_negative_sampling_gradients_equal_autograd():
+    gen = torch.Generator().manual_seed(2)
+    d, h = 40, 6
+    tree = skipgram.huffman_tree(skipgram.zipf_counts(d))
+    for rows_matrix, rows, labels in [
+        (torch.randn(d - 1, h, dtype=torch.float64, generator=gen), *skipgram.path_of(tree, 17, torch.float64)),
+        (torch.randn(d, h, dtype=torch.float64, generator=gen), torch.tensor([3, 9, 9, 30]),
+         torch.tensor([1.0, -1.0, -1.0, -1.0], dtype=torch.float64)),
+    ]:
+        w_t = torch.randn(h, dtype=torch.float64, generator=gen).requires_grad_()
+        V = rows_matrix.clone().requires_grad_()
+        loss = -torch.nn.functional.logsigmoid(labels * (V[rows] @ w_t)).sum()
+        loss.backward()
+        ours, grad_t, g = skipgram.logistic_grads(rows_matrix, rows, labels, w_t.detach())
+        torch.testing.assert_close(ours, loss.detach())
+        torch.testing.assert_close(grad_t, w_t.grad)
+        expected_rows = torch.zeros_like(rows_matrix).index_add_(0, rows, torch.outer(g, w_t.detach()))
+        torch.testing.assert_close(expected_rows, V.grad)
+    nodes, signs = skipgram.path_of(tree, 17, torch.float64)
+    w_t = torch.randn(h, dtype=torch.float64, generator=gen)
+    W_nodes = torch.randn(d - 1, h, dtype=torch.float64, generator=gen)
+    torch.testing.assert_close(skipgram.logistic_grads(W_nodes, nodes, signs, w_t)[0],
+                               -skipgram.path_log_prob(W_nodes, w_t, tree, 17))  # HS loss = -log P(c|t)
+
+
+def test_sampled_gradient_approaches_the_exact_one_as_k_grows():
+    errors = skipgram.sampling_error(d=500, h=16, ks=(10, 100, 1000, 10000), trials=10)
+    values = list(errors.values())
+    assert all(a > b for a, b in zip(values, values[1:]))
+    assert values[-1] < 0.05 and values[0] / values[-1] > 10  # roughly 1/sqrt(k): 30x over 1000x more samples
+
+
+def test_categorical_sampler_matches_its_probabilities():
+    dist = skipgram.unigram(np.array([1, 2, 3, 4]), power=1.0)
+    draws = dist.sample(200_000, torch.Generator().manual_seed(0))
+    freq = torch.bincount(draws, minlength=4).double() / len(draws)
+    torch.testing.assert_close(freq, dist.probs, atol=5e-3, rtol=0)
+
+
+def test_benchmark_reports_every_method_and_size():
+    result = skipgram.benchmark(ds=(50, 500), h=8, pairs=3, min_seconds=0.0)
+    assert result["d"] == [50, 500]
+    for key in ("full softmax", "hierarchical softmax", "negative sampling", "mean path length"):
+        assert len(result[key]) == 2 and all(v > 0 for v in result[key])
+    assert result["mean path length"][1] > result["mean path length"][0]
