@@ -97,3 +97,39 @@ def plot_losses(history: dict) -> Figure:
     ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     ax.set_title("Training losses")
     return fig
+
+
+def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
+    """Left: measured seconds per training pair against d (log-log). Right: the work the O() claims count,
+    output vectors of length h touched per pair: d, the mean Huffman path length, k + 1."""
+    fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(7.2, 3.0))
+    d = np.array(result["d"])
+    styles = {"full softmax": "tab:red", "hierarchical softmax": "tab:green", "negative sampling": "tab:purple"}
+    for name, color in styles.items():
+        ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
+    ax_time.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="µs per training pair",
+                title=f"Measured time of one SGD step ($h={h}$)")
+    ax_time.legend(fontsize=7, frameon=False)
+    rows = {"full softmax": d, "hierarchical softmax": np.array(result["mean path length"]),
+            "negative sampling": np.full(len(d), k + 1)}
+    for name, color in styles.items():
+        ax_rows.plot(d, rows[name], "o-", color=color, label=name, ms=4)
+    ax_rows.plot(d, np.log2(d), ":", color="gray", label=r"$\log_2 d$")
+    ax_rows.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="vectors of length $h$ per pair",
+                title="Work per pair (rows read and updated)")
+    ax_rows.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sampling_error(errors: dict[int, float]) -> Figure:
+    """Relative error of the importance-sampled gradient against the number of samples k, with k^(-1/2)."""
+    k = np.array(list(errors))
+    err = np.array(list(errors.values()))
+    fig, ax = plt.subplots(figsize=(4.2, 3.0))
+    ax.plot(k, err, "o-", label="importance sampling")
+    ax.plot(k, err[0] * np.sqrt(k[0] / k), ":", color="gray", label=r"$\propto k^{-1/2}$")
+    ax.set(xscale="log", yscale="log", xlabel="samples $k$", ylabel=r"$\|\hat g - g\| / \|g\|$",
+           title="Sampled gradient vs exact")
+    ax.legend(fontsize=7, frameon=False)
+    return fig

@@ -233,3 +233,33 @@ def fitted_slope(ds, seconds, from_d: int) -> float:
     """Slope of log(seconds) against log(d) over the sizes d >= from_d (least squares)."""
     keep = [i for i, d in enumerate(ds) if d >= from_d]
     return float(np.polyfit(np.log([ds[i] for i in keep]), np.log([seconds[i] for i in keep]), 1)[0])
+
+
+def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[str, float]:
+    """Largest |closed form - autograd| of every gradient above, in float64, on random sizes and vectors."""
+    gen = torch.Generator().manual_seed(seed)
+    W_in = torch.randn(d, h, dtype=torch.float64, generator=gen)
+    W_out = torch.randn(d, h, dtype=torch.float64, generator=gen)
+    t, c = torch.randint(0, d, (2,), generator=gen).tolist()
+    w_t = W_in[t].clone().requires_grad_()
+    V = W_out.clone().requires_grad_()
+    (-torch.log_softmax(V @ w_t, dim=0)[c]).backward()
+    _, grad_t, grad_out = softmax_grads(W_in, W_out, t, c)
+    errors = {"softmax: dL/dw_t": (grad_t - w_t.grad).abs().max(), "softmax: dL/dW'": (grad_out - V.grad).abs().max()}
+
+    tree = huffman_tree(zipf_counts(d))
+    W_nodes = torch.randn(d - 1, h, dtype=torch.float64, generator=gen)
+    noise = unigram(zipf_counts(d), 0.75).sample(k, gen)
+    for name, matrix, (rows, labels) in [
+            ("hierarchical softmax", W_nodes, path_of(tree, c, torch.float64)),
+            ("negative sampling", W_out, (torch.cat([torch.tensor([c]), noise]),
+                                          torch.cat([torch.ones(1), -torch.ones(k)]).double()))]:
+        w_t = W_in[t].clone().requires_grad_()
+        V = matrix.clone().requires_grad_()
+        (-torch.nn.functional.logsigmoid(labels * (V[rows] @ w_t)).sum()).backward()
+        _, grad_t, g = logistic_grads(matrix, rows, labels, W_in[t])
+        grad_rows = torch.zeros_like(matrix).index_add_(0, rows, torch.outer(g, W_in[t]))
+        errors[f"{name}: dL/dw_t"] = (grad_t - w_t.grad).abs().max()
+        errors[f"{name}: dL/d(output vectors)"] = (grad_rows - V.grad).abs().max()
+    errors["hierarchical softmax: |sum_w P(w|t) - 1|"] = (leaf_probabilities(W_nodes, W_in[t], tree).sum() - 1).abs()
+    return {name: float(value) for name, value in errors.items()}
