@@ -24,7 +24,8 @@ from .data import DataError, load_images
 from .models import Discriminator, Generator
 from .paths import DATA_DIR, ROOT
 from .progress import Progress, format_seconds
-from .storage import load_json, save_json, save_torch
+from .storage import (load_json, load_torch_checked, remove_stale_temporaries, save_json, save_torch,
+                      save_torch_checked)
 
 CHECKPOINT = "checkpoint.pt"       # everything needed to resume; git-ignored
 HISTORY = "history.json"           # config, losses, timings, provenance
@@ -148,9 +149,9 @@ def writable_dir(run_dir: Path) -> Path:
 
 def load_checkpoint(path: Path, device: torch.device) -> dict:
     try:
-        state = torch.load(path, map_location=device, weights_only=False)
-    except Exception as err:  # a damaged zip, a pickle error, ...: never resume silently from it
-        raise RunError(f"checkpoint {path} is damaged ({type(err).__name__}: {str(err).splitlines()[0]}): "
+        state = load_torch_checked(path, map_location=device, weights_only=False)
+    except Exception as err:  # checksum mismatch, a damaged zip, a pickle error: never resume from it
+        raise RunError(f"checkpoint {path} is damaged ({str(err).splitlines()[0]}): "
                        f"delete it to restart the run from scratch") from err
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise RunError(f"checkpoint {path} is not a checkpoint of this code: delete it to restart the run")
@@ -158,7 +159,7 @@ def load_checkpoint(path: Path, device: torch.device) -> dict:
 
 
 def save_checkpoint(run_dir: Path, gan: GAN, data_rng: torch.Generator, history: dict, samples: list) -> None:
-    save_torch({
+    save_torch_checked({
         "format": CHECKPOINT_FORMAT, "config": history["config"], "history": history,
         "generator": gan.generator.state_dict(), "discriminator": gan.discriminator.state_dict(),
         "opt_g": gan.opt_g.state_dict(), "opt_d": gan.opt_d.state_dict(),
@@ -182,12 +183,19 @@ def restore(state: dict, gan: GAN, data_rng: torch.Generator) -> tuple[dict, lis
     return state["history"], samples
 
 
+def read_history(run_dir: Path) -> dict:
+    path = Path(run_dir) / HISTORY
+    try:
+        return load_json(path)
+    except (OSError, ValueError) as err:
+        raise RunError(f"{path} cannot be read ({err}): restore it from git, or delete {run_dir} to retrain") from err
+
+
 def finished_run(run_dir: Path, config: TrainConfig) -> dict | None:
     """The history of a finished run of this config in run_dir, or None when there is none to load."""
-    path = Path(run_dir) / HISTORY
-    if not path.exists():
+    if not (Path(run_dir) / HISTORY).exists():
         return None
-    history = load_json(path)
+    history = read_history(run_dir)
     check_config(run_dir, history["config"], config)
     return history if history["finished"] else None
 
@@ -198,6 +206,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     each finished epoch is checkpointed atomically, and the next call resumes after it."""
     device = pick_device(device)
     run_dir = writable_dir(run_dir)
+    remove_stale_temporaries(run_dir)
     done = finished_run(run_dir, config)
     if done is not None:
         return done
@@ -240,14 +249,13 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
                                       "g_loss": sum(g_epoch) / len(g_epoch), "steps": len(d_epoch),
                                       "seconds": time.perf_counter() - start})
             history["epochs_done"] = epoch
-            history["finished"] = epoch == config.epochs
-            if history["finished"]:
-                write_results(run_dir, gan, history, samples)
             save_checkpoint(run_dir, gan, data_rng, history, samples)
     except KeyboardInterrupt:
         bar.close(f"interrupted in epoch {epoch}: epochs 1-{history['epochs_done']} are saved in {run_dir}; "
                   f"run again to resume")
         raise
+    history["finished"] = True   # also when a kill came after the last checkpoint but before the results
+    write_results(run_dir, gan, history, samples)
     seconds = sum(e["seconds"] for e in history["epochs"])
     bar.close(f"trained {config.epochs} epochs on {n:,} images in {format_seconds(seconds)} "
               f"({device.type}); results in {run_dir}")
@@ -255,7 +263,8 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
 
 
 def write_results(run_dir: Path, gan: GAN, history: dict, samples: list) -> None:
-    """The finished run's lasting files: weights, per-epoch samples, history (written last: it marks completion)."""
+    """The finished run's lasting files: weights, per-epoch samples, then the history, whose "finished" marks
+    them complete (a kill before it leaves the run to be finished from its last checkpoint)."""
     save_torch(gan.generator.state_dict(), run_dir / GENERATOR)
     save_torch(gan.discriminator.state_dict(), run_dir / DISCRIMINATOR)
     save_torch(torch.stack(samples), run_dir / SAMPLES)
@@ -264,13 +273,16 @@ def write_results(run_dir: Path, gan: GAN, history: dict, samples: list) -> None
 
 def load_results(run_dir: Path, device: str = "cpu") -> tuple[dict, Generator, torch.Tensor]:
     """A finished run: (history, generator in eval mode, samples (epochs, k, 1, 28, 28))."""
-    run_dir = Path(run_dir)
-    history = load_json(run_dir / HISTORY)
+    history = read_history(run_dir)
     if not history["finished"]:
         raise RunError(f"{run_dir} holds an unfinished run ({history['epochs_done']} epochs): train it to the end")
     generator = Generator(history["config"]["latent_dim"])
-    generator.load_state_dict(torch.load(run_dir / GENERATOR, map_location=device, weights_only=True))
-    samples = torch.load(run_dir / SAMPLES, map_location="cpu", weights_only=True)
+    try:
+        generator.load_state_dict(torch.load(Path(run_dir) / GENERATOR, map_location=device, weights_only=True))
+        samples = torch.load(Path(run_dir) / SAMPLES, map_location="cpu", weights_only=True)
+    except Exception as err:  # missing, truncated or not our weights
+        raise RunError(f"the results in {run_dir} cannot be loaded ({str(err).splitlines()[0]}): restore them "
+                       f"from git, or delete {run_dir} to retrain") from err
     return history, generator.eval(), samples
 
 

@@ -15,16 +15,26 @@ def write_idx(path: Path, array: np.ndarray) -> Path:
     return path
 
 
-@pytest.fixture
-def tiny_fashion(tmp_path) -> Path:
+def write_tiny_fashion(root: Path) -> Path:
     """A data root holding a FashionMNIST of 300 training and 50 test images, all four raw files."""
     rng = np.random.default_rng(0)
-    root = tmp_path / "data"
     for name, n in zip(RAW_FILES, (300, 300, 50, 50)):
         shape = (n, 28, 28) if "images" in name else (n,)
         high = 256 if "images" in name else 10
         write_idx(raw_dir(root) / name, rng.integers(0, high, size=shape))
     return root
+
+
+@pytest.fixture
+def tiny_fashion(tmp_path) -> Path:
+    """A fresh tiny data root per test (tests may damage it)."""
+    return write_tiny_fashion(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def shared_tiny_fashion(tmp_path_factory) -> Path:
+    """One tiny data root for the whole session, for tests that only read it."""
+    return write_tiny_fashion(tmp_path_factory.mktemp("shared") / "data")
 
 
 @pytest.fixture

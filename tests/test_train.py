@@ -91,14 +91,24 @@ def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, 
             assert torch.equal(a, b)
 
 
-def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion):
+def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion, capsys):
     train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
     with pytest.raises(RunError, match=r"another configuration \(lr: run has 0.0001, asked 0.001\)"):
         train(replace(TINY, lr=1e-3), tmp_path / "run", data_root=tiny_fashion, progress=False)
+    argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "3",
+            "--batch-size", "64", "--limit", "200", "--seed", "3"]
+    assert training.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "epochs: run has 2, asked 3" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()} == before  # nothing overwritten
 
 
-def test_device_errors_are_clear(monkeypatch):
+def test_device_errors_are_clear(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert training.main(["--run-dir", str(tmp_path / "run"), "--device", "cuda"]) == 2
+    assert capsys.readouterr().err.startswith("error: --device cuda was asked for, but PyTorch sees no CUDA GPU")
+    assert not (tmp_path / "run").exists()
     with pytest.raises(RunError, match="no CUDA GPU"):
         pick_device("cuda")
     with pytest.raises(RunError, match="unknown device"):

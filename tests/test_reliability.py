@@ -1,0 +1,239 @@
+"""Faults injected into real training processes: SIGKILL at random moments and mid-write, Ctrl-C, damaged files.
+
+A run that is killed and resumed, however often, must end bit-identical to one that ran straight through.
+"""
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from hw5 import train as training
+from hw5.config import TrainConfig
+from hw5.paths import ROOT
+from hw5.storage import CHECKED_MAGIC, load_torch_checked
+from hw5.train import CHECKPOINT, HISTORY, RunError, load_results, read_history, train
+
+EPOCHS, LIMIT, BATCH = 3, 256, 32   # 8 steps an epoch: each process lives a few seconds
+TIME_LIMIT = 60                    # seconds for any one process
+
+
+def command(run_dir: Path, data_root: Path) -> list[str]:
+    return [sys.executable, "-m", "hw5.train", "--run-dir", str(run_dir), "--data-root", str(data_root),
+            "--epochs", str(EPOCHS), "--limit", str(LIMIT), "--batch-size", str(BATCH), "--seed", "7",
+            "--device", "cpu"]
+
+
+def start(run_dir: Path, data_root: Path) -> subprocess.Popen:
+    return subprocess.Popen(command(run_dir, data_root), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def run_to_end(run_dir: Path, data_root: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(command(run_dir, data_root), cwd=ROOT, capture_output=True, text=True,
+                            timeout=TIME_LIMIT)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+# The child process SIGKILLs itself halfway through its nth write of one file: a deterministic mid-write kill.
+DIE_MID_WRITE = """
+import io, os, signal, sys
+import hw5.storage as storage
+target, nth, seen, original = sys.argv[1], int(sys.argv[2]), [0], storage.atomic_write
+
+def atomic_write(path, write):
+    if path.name == target:
+        seen[0] += 1
+        if seen[0] == nth:
+            def half_then_die(f):
+                buffer = io.BytesIO()
+                write(buffer)
+                f.write(buffer.getvalue()[:len(buffer.getvalue()) // 2])
+                f.flush()
+                os.fsync(f.fileno())
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(path, half_then_die)
+    return original(path, write)
+
+storage.atomic_write = atomic_write
+from hw5.train import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def kill_mid_write(run_dir: Path, data_root: Path, target: str, nth: int) -> str:
+    """Run training that dies by SIGKILL halfway through its nth write of `target`; what stands under the
+    target's name must still be a whole, loadable file (the previous version), never the half-written one."""
+    result = subprocess.run([sys.executable, "-c", DIE_MID_WRITE, target, str(nth), *command(run_dir, data_root)[3:]],
+                            cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT)
+    if result.returncode == 0:
+        return "finished before the write"
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert list(run_dir.glob(f".{target}.*.tmp")), "no half-written temporary file"
+    if (run_dir / target).exists():
+        load = load_torch_checked if target == CHECKPOINT else torch.load
+        load(run_dir / target, weights_only=False)
+    return f"killed halfway through writing {target} (write {nth})"
+
+
+def kill_after(run_dir: Path, data_root: Path, seconds: float) -> str:
+    process = start(run_dir, data_root)
+    try:
+        process.wait(timeout=seconds)
+        return "finished before the kill"
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return f"killed after {seconds:.2f} s"
+
+
+def final_state(run_dir: Path) -> dict:
+    """Everything that must be identical: weights, optimizer states, samples, losses (not timings)."""
+    checkpoint = load_torch_checked(run_dir / CHECKPOINT, weights_only=False)
+    history = read_history(run_dir)
+    return {"generator": checkpoint["generator"], "discriminator": checkpoint["discriminator"],
+            "opt_g": checkpoint["opt_g"]["state"], "opt_d": checkpoint["opt_d"]["state"],
+            "samples": checkpoint["samples"], "final_generator": torch.load(run_dir / "generator.pt"),
+            "d_loss_per_step": history["d_loss_per_step"], "g_loss_per_step": history["g_loss_per_step"],
+            "epoch_means": [(e["d_loss"], e["g_loss"]) for e in history["epochs"]]}
+
+
+def assert_identical(a, b, where=""):
+    if isinstance(a, torch.Tensor):
+        assert torch.equal(a, b), where
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_identical(a[key], b[key], f"{where}/{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_identical(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, where
+
+
+@pytest.fixture(scope="module")
+def straight_run(tmp_path_factory, shared_tiny_fashion):
+    run_dir = tmp_path_factory.mktemp("straight") / "run"
+    start_time = time.monotonic()
+    run_to_end(run_dir, shared_tiny_fashion)
+    (run_dir / "lifetime").write_text(str(time.monotonic() - start_time))
+    return run_dir, shared_tiny_fashion
+
+
+def straight_run_seconds(run_dir: Path) -> float:
+    """How long the uninterrupted training process lived, start-up included: kills are drawn within it."""
+    return float((run_dir / "lifetime").read_text())
+
+
+def test_same_seed_twice_gives_identical_runs(straight_run, tmp_path):
+    first, data_root = straight_run
+    run_to_end(tmp_path / "again", data_root)
+    assert_identical(final_state(first), final_state(tmp_path / "again"))
+
+
+def test_killed_at_random_moments_and_resumed_ends_bit_identical(straight_run, tmp_path):
+    first, data_root = straight_run
+    run_dir = tmp_path / "killed"
+    rng = random.Random(11)
+    events = []
+    lifetime = straight_run_seconds(first)
+    while len(events) < 8 and not events[-1:] == ["finished before the kill"]:
+        events.append(kill_after(run_dir, data_root, rng.uniform(0.3, 0.9) * lifetime))
+    run_to_end(run_dir, data_root)
+    assert sum(event.startswith("killed after") for event in events) >= 2, events
+    assert not list(run_dir.glob(".*.tmp"))
+    assert_identical(final_state(first), final_state(run_dir))
+    print("random kills:", events, "; sessions started at epochs",
+          [s["start_epoch"] for s in read_history(run_dir)["sessions"]])
+
+
+def test_killed_in_the_middle_of_writes_and_resumed_ends_bit_identical(straight_run, tmp_path):
+    first, data_root = straight_run
+    run_dir = tmp_path / "killed"
+    events = [kill_mid_write(run_dir, data_root, CHECKPOINT, nth=2),       # epoch 1 saved, epoch 2's write cut
+              kill_mid_write(run_dir, data_root, CHECKPOINT, nth=1),       # epoch 2 done again, its write cut
+              kill_mid_write(run_dir, data_root, "generator.pt", nth=1),   # all epochs saved, results cut
+              kill_mid_write(run_dir, data_root, "samples.pt", nth=1)]     # results cut later
+    assert all(event.startswith("killed halfway") for event in events), events
+    assert not read_history(run_dir)["finished"]
+    run_to_end(run_dir, data_root)
+    history = read_history(run_dir)
+    # sessions are recorded with what they saved: the 1st (epoch 1), the 3rd (epochs 2-3), the last (results)
+    assert [s["start_epoch"] for s in history["sessions"]] == [1, 2, 4]
+    assert not list(run_dir.glob(".*.tmp"))
+    assert_identical(final_state(first), final_state(run_dir))
+
+
+def test_ctrl_c_keeps_finished_epochs_and_a_rerun_resumes(straight_run, tmp_path):
+    first, data_root = straight_run
+    run_dir = tmp_path / "interrupted"
+    process = start(run_dir, data_root)
+    deadline = time.monotonic() + TIME_LIMIT
+    while not (run_dir / HISTORY).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=TIME_LIMIT)
+    done = read_history(run_dir)["epochs_done"]
+    assert process.returncode == 130 and f"epochs 1-{done} are saved" in err and "run again to resume" in err
+    run_to_end(run_dir, data_root)
+    assert read_history(run_dir)["sessions"][-1]["start_epoch"] == done + 1
+    assert_identical(final_state(first), final_state(run_dir))
+
+
+def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_path, monkeypatch):
+    data_root = shared_tiny_fashion
+    config = TrainConfig(epochs=2, limit=128, batch_size=64)
+    run_dir = tmp_path / "run"
+    steps = iter(range(100))
+    real_step = training.train_step
+
+    def stop_in_epoch_two(*args):  # 2 steps an epoch: the third is in epoch 2, after epoch 1's checkpoint
+        if next(steps) == 2:
+            raise KeyboardInterrupt
+        return real_step(*args)
+
+    monkeypatch.setattr(training, "train_step", stop_in_epoch_two)
+    with pytest.raises(KeyboardInterrupt):
+        train(config, run_dir, data_root=data_root, progress=False)
+    monkeypatch.setattr(training, "train_step", real_step)
+    path = run_dir / CHECKPOINT
+    good = path.read_bytes()
+    for damage in (good[:len(good) // 2],                                             # truncated
+                   good[:-100] + bytes(b ^ 0xFF for b in good[-100:]),                 # altered bytes
+                   b"not a checkpoint"):
+        path.write_bytes(damage)
+        with pytest.raises(RunError, match=f"checkpoint {path} is damaged.*delete it"):
+            train(config, run_dir, data_root=data_root, progress=False)
+        assert path.read_bytes() == damage  # reported, not overwritten
+    assert good.startswith(CHECKED_MAGIC)
+
+
+def test_damaged_results_are_reported(straight_run, tmp_path):
+    first, _ = straight_run
+    run_dir = tmp_path / "copy"
+    run_dir.mkdir()
+    for name in ("history.json", "generator.pt", "samples.pt"):
+        (run_dir / name).write_bytes((first / name).read_bytes())
+    (run_dir / "generator.pt").write_bytes((first / "generator.pt").read_bytes()[:1000])
+    with pytest.raises(RunError, match="cannot be loaded.*restore them from git"):
+        load_results(run_dir)
+    (run_dir / "history.json").write_text('{"config": ')
+    with pytest.raises(RunError, match="history.json cannot be read"):
+        load_results(run_dir)
+
+
+def test_unwritable_run_directory_is_one_clear_error(tmp_path, capsys, tiny_fashion):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    from hw5.train import main
+    assert main(["--run-dir", str(blocker / "run"), "--data-root", str(tiny_fashion), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write to run directory") and err.count("\n") == 1
+    assert blocker.read_text() == "not a folder"
