@@ -19,12 +19,12 @@ NOTEBOOK_OUT := hw5.ipynb
 PDF := writeup/hw5.pdf
 endif
 
-.PHONY: all help setup system venv data notebook pdf test lab kernel retrain clean
+.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier evaluate clean
 
 all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 setup: system venv ## Install system packages (Debian/Ubuntu) and the Python environment in .venv
 
@@ -61,6 +61,12 @@ kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
 retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved to runs/dcgan.old)
 	rm -rf runs/dcgan.old; if [ -d runs/dcgan ]; then mv runs/dcgan runs/dcgan.old; fi
 	$(PY) -m hw5.train --run-dir runs/dcgan
+
+classifier: setup data ## Retrain the cached quality classifier (hw5/assets/classifier.pt, about 2 minutes)
+	$(PY) -m hw5.quality train
+
+evaluate: setup data ## Score the committed run's final generator (one JSON line)
+	$(PY) -m hw5.evaluate runs/dcgan
 
 clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)
 	rm -rf build .pytest_cache

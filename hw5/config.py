@@ -16,6 +16,7 @@ class TrainConfig:
     num_fixed_noise: int = 16  # fixed noise vectors rendered after every epoch (a 4x4 grid)
     seed: int = 0              # seeds weights, shuffling, latent noise and dropout
     limit: int | None = None   # train on the first `limit` images only (smoke runs); None = all 60000
+    eval_samples: int = 5000   # images per sample-quality evaluation (hw5.quality); 0 = no evaluation
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "latent_dim", "num_fixed_noise"):
@@ -26,8 +27,10 @@ class TrainConfig:
             raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 1):
             raise ValueError(f"limit must be a positive integer or None, got {self.limit!r}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        for name in ("seed", "eval_samples"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
         object.__setattr__(self, "adam_betas", tuple(self.adam_betas))
 
 
@@ -43,4 +46,4 @@ def smoke_mode() -> bool:
 
 def smoke(config: TrainConfig) -> TrainConfig:
     """The same run, shrunk: a couple of epochs on ~1000 images."""
-    return replace(config, epochs=2, limit=1024)
+    return replace(config, epochs=2, limit=1024, eval_samples=1000)

@@ -133,3 +133,36 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
            title="Sampled gradient vs exact")
     ax.legend(fontsize=7, frameon=False)
     return fig
+
+
+def plot_quality(history: dict) -> Figure:
+    """Fréchet distance of the generator against epochs, between its two reference points, and class coverage."""
+    quality, reference = history["quality"], history["quality_reference"]
+    epochs = [q["epoch"] for q in quality]
+    fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(7.5, 2.9), gridspec_kw={"width_ratios": [3, 2]})
+    ax_fd.plot(epochs, [q["frechet_distance"] for q in quality], "o-", color="tab:green", ms=3, label="generator")
+    for key, style, label in (("untrained_generator", "--", "untrained generator"),
+                              ("real_train_images", ":", "real training images")):
+        ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=label)
+    ax_fd.set(yscale="log", xlabel="epoch", ylabel="Fréchet distance to test set",
+              title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
+    ax_fd.legend(fontsize=7, frameon=False)
+    ax_cov.plot(epochs, [q["coverage"] for q in quality], "o-", color="tab:green", ms=3, label="generator")
+    ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
+    ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
+    ax_cov.legend(fontsize=7, frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_histogram(class_fractions: list[float], real_fractions: list[float], class_names: tuple,
+                         title: str) -> Figure:
+    """Predicted classes of generated images, beside those of real training images."""
+    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    x = np.arange(len(class_names))
+    ax.bar(x - 0.2, class_fractions, width=0.4, color="tab:green", label="generated")
+    ax.bar(x + 0.2, real_fractions, width=0.4, color="lightgray", label="real training images")
+    ax.set_xticks(x, class_names, rotation=30, ha="right", fontsize=8)
+    ax.set(ylabel="fraction of images", title=title)
+    ax.legend(fontsize=7, frameon=False)
+    return fig

@@ -93,3 +93,17 @@ def run_summary(history: dict) -> str:
     return (f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on {history['num_images']:,} images, "
             f"{seconds / 60:.1f} min of training on {last['device']} ({last['device_name']}), "
             f"{len(history['sessions'])} session(s), code at commit {commit}")
+
+
+def quality_table(history: dict, classifier_info: dict) -> str:
+    """The run's quality scores beside the two reference points, one line each."""
+    reference = history["quality_reference"]
+    rows = [("real training images (floor)", reference["real_train_images"]),
+            ("untrained generator (ceiling)", reference["untrained_generator"]),
+            *[(f"generator after epoch {q['epoch']}", q) for q in history["quality"]]]
+    lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} "
+             f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']})",
+             f"{'Fréchet distance on ' + format(history['config']['eval_samples'], ',') + ' images':<40}"
+             f"{'FD':>9}{'coverage':>10}"]
+    lines += [f"{name:<40}{score['frechet_distance']:>9.2f}{score['coverage']:>10.3f}" for name, score in rows]
+    return "\n".join(lines)

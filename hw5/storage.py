@@ -14,10 +14,14 @@ import torch
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write `path` through write(file); its permissions follow the umask, like a file opened with open()."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fd, 0o666 & ~umask)  # mkstemp makes 0600 files
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()

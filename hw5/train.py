@@ -24,6 +24,7 @@ from .data import DataError, load_images
 from .models import Discriminator, Generator
 from .paths import DATA_DIR, ROOT
 from .progress import Progress, format_seconds
+from .quality import Evaluator, quality_epochs
 from .storage import (load_json, load_torch_checked, remove_stale_temporaries, save_json, save_torch,
                       save_torch_checked)
 
@@ -124,6 +125,8 @@ def new_history(config: TrainConfig) -> dict:
     return {"config": as_record(config), "num_images": None, "epochs_done": 0, "finished": False,
             "d_loss_per_step": [], "g_loss_per_step": [],   # one float per batch, all epochs in order
             "epochs": [],                                   # per epoch: mean losses over its batches, seconds
+            "quality": [],                                  # at quality_epochs: Fréchet distance, coverage
+            "quality_reference": None,                      # the same for real images and the untrained G
             "sessions": []}                                 # one entry per (re)start: provenance
 
 
@@ -215,11 +218,14 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     gan = build_gan(config, device)
     data_rng = torch.Generator().manual_seed(config.seed + 1)   # shuffling and training noise
     z_fixed = fixed_noise(config)
+    evaluator = quality_evaluator(config, data_root)
     history, samples = new_history(config), []
     if (run_dir / CHECKPOINT).exists():
         state = load_checkpoint(run_dir / CHECKPOINT, device)
         check_config(run_dir, state["config"], config)
         history, samples = restore(state, gan, data_rng)
+    elif evaluator is not None:  # a fresh run: score the untrained generator before it changes
+        history["quality_reference"] = reference_scores(evaluator, gan.generator, data_root)
     history["sessions"].append({"start_epoch": history["epochs_done"] + 1, **provenance(device)})
 
     n = history["num_images"] = len(images)
@@ -248,6 +254,10 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
             history["epochs"].append({"epoch": epoch, "d_loss": sum(d_epoch) / len(d_epoch),
                                       "g_loss": sum(g_epoch) / len(g_epoch), "steps": len(d_epoch),
                                       "seconds": time.perf_counter() - start})
+            if evaluator is not None and epoch in quality_epochs(config.epochs):
+                eval_start = time.perf_counter()
+                history["quality"].append({"epoch": epoch, **evaluator.score_generator(gan.generator),
+                                           "seconds": time.perf_counter() - eval_start})
             history["epochs_done"] = epoch
             save_checkpoint(run_dir, gan, data_rng, history, samples)
     except KeyboardInterrupt:
@@ -260,6 +270,21 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     bar.close(f"trained {config.epochs} epochs on {n:,} images in {format_seconds(seconds)} "
               f"({device.type}); results in {run_dir}")
     return history
+
+
+def quality_evaluator(config: TrainConfig, data_root: Path) -> Evaluator | None:
+    if not config.eval_samples:
+        return None
+    test_images, _ = load_images(data_root, train=False)
+    return Evaluator(test_images, config.eval_samples, config.latent_dim, config.seed)
+
+
+def reference_scores(evaluator: Evaluator, untrained: Generator, data_root: Path) -> dict:
+    """The quality scale's ends, measured the same way: real training images (the floor: what a perfect
+    generator would score with this many images) and the untrained generator (the ceiling)."""
+    real, _ = load_images(data_root, train=True, limit=evaluator.num_samples)
+    return {"real_train_images": evaluator.score_images(real),
+            "untrained_generator": evaluator.score_generator(untrained)}
 
 
 def write_results(run_dir: Path, gan: GAN, history: dict, samples: list) -> None:
@@ -314,6 +339,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int_at_least(1), default=None, help="train on the first N images (smoke runs)")
     parser.add_argument("--seed", type=int_at_least(0), default=defaults.seed)
     parser.add_argument("--batch-size", type=int_at_least(1), default=defaults.batch_size)
+    parser.add_argument("--eval-samples", type=int_at_least(0), default=defaults.eval_samples,
+                        help="images per sample-quality evaluation; 0 turns evaluation off")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
     return parser.parse_args(argv)
@@ -321,7 +348,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    config = replace(TrainConfig(), epochs=args.epochs, limit=args.limit, seed=args.seed, batch_size=args.batch_size)
+    config = replace(TrainConfig(), epochs=args.epochs, limit=args.limit, seed=args.seed, batch_size=args.batch_size,
+                     eval_samples=args.eval_samples)
     try:
         history = train(config, args.run_dir, device=args.device, data_root=args.data_root)
     except (RunError, DataError) as err:

@@ -25,7 +25,7 @@ TIME_LIMIT = 60                    # seconds for any one process
 def command(run_dir: Path, data_root: Path) -> list[str]:
     return [sys.executable, "-m", "hw5.train", "--run-dir", str(run_dir), "--data-root", str(data_root),
             "--epochs", str(EPOCHS), "--limit", str(LIMIT), "--batch-size", str(BATCH), "--seed", "7",
-            "--device", "cpu"]
+            "--eval-samples", "200", "--device", "cpu"]
 
 
 def start(run_dir: Path, data_root: Path) -> subprocess.Popen:
@@ -100,7 +100,9 @@ def final_state(run_dir: Path) -> dict:
             "opt_g": checkpoint["opt_g"]["state"], "opt_d": checkpoint["opt_d"]["state"],
             "samples": checkpoint["samples"], "final_generator": torch.load(run_dir / "generator.pt"),
             "d_loss_per_step": history["d_loss_per_step"], "g_loss_per_step": history["g_loss_per_step"],
-            "epoch_means": [(e["d_loss"], e["g_loss"]) for e in history["epochs"]]}
+            "epoch_means": [(e["d_loss"], e["g_loss"]) for e in history["epochs"]],
+            "quality": [{k: v for k, v in q.items() if k != "seconds"} for q in history["quality"]],
+            "quality_reference": history["quality_reference"]}
 
 
 def assert_identical(a, b, where=""):
@@ -189,7 +191,7 @@ def test_ctrl_c_keeps_finished_epochs_and_a_rerun_resumes(straight_run, tmp_path
 
 def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_path, monkeypatch):
     data_root = shared_tiny_fashion
-    config = TrainConfig(epochs=2, limit=128, batch_size=64)
+    config = TrainConfig(epochs=2, limit=128, batch_size=64, eval_samples=0)
     run_dir = tmp_path / "run"
     steps = iter(range(100))
     real_step = training.train_step

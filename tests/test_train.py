@@ -7,7 +7,7 @@ from hw5 import train as training
 from hw5.config import TrainConfig
 from hw5.train import (RunError, build_gan, load_results, pick_device, train, train_step)
 
-TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3)
+TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
 
 
 def test_training_step_gives_finite_losses_and_moves_every_weight():
@@ -49,6 +49,8 @@ def test_run_writes_history_samples_and_final_weights(tmp_path, tiny_fashion):
     assert [e["epoch"] for e in history["epochs"]] == [1, 2] and all(e["steps"] == steps for e in history["epochs"])
     first = history["epochs"][0]
     assert first["d_loss"] == pytest.approx(sum(history["d_loss_per_step"][:steps]) / steps)
+    assert [q["epoch"] for q in history["quality"]] == [1, 2]
+    assert set(history["quality_reference"]) == {"real_train_images", "untrained_generator"}
     loaded, generator, samples = load_results(tmp_path / "run")
     assert loaded == history
     assert samples.shape == (2, 16, 1, 28, 28) and samples.abs().max() <= 1
@@ -97,7 +99,7 @@ def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion
     with pytest.raises(RunError, match=r"another configuration \(lr: run has 0.0001, asked 0.001\)"):
         train(replace(TINY, lr=1e-3), tmp_path / "run", data_root=tiny_fashion, progress=False)
     argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "3",
-            "--batch-size", "64", "--limit", "200", "--seed", "3"]
+            "--batch-size", "64", "--limit", "200", "--seed", "3", "--eval-samples", "100"]
     assert training.main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "epochs: run has 2, asked 3" in err and err.count("\n") == 1

@@ -1,0 +1,85 @@
+"""The sample-quality measure: the Fréchet distance, the cached classifier, the evaluation of a run."""
+import json
+
+import pytest
+import torch
+
+from hw5 import quality
+from hw5.data import load_images
+from hw5.paths import DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    images, labels = load_images(DATA_DIR, train=False)
+    return images, labels
+
+
+@pytest.fixture(scope="module")
+def evaluator(test_set):
+    return quality.Evaluator(test_set[0], num_samples=2000)
+
+
+def test_classifier_loads_from_the_cache_without_retraining(monkeypatch, test_set):
+    monkeypatch.setattr(quality, "train_classifier", lambda *a, **k: pytest.fail("retrained"))
+    model = quality.load_classifier()
+    info = json.loads(quality.CLASSIFIER_INFO.read_text())
+    accuracy = quality.test_accuracy(model, *test_set)
+    assert accuracy == pytest.approx(info["test_accuracy"], abs=1e-4) and accuracy > 0.9
+    assert quality.CLASSIFIER_WEIGHTS.stat().st_size < 5 * 2**20
+
+
+def test_missing_classifier_says_how_to_get_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m hw5.quality train"):
+        quality.load_classifier(tmp_path / "nothing.pt")
+
+
+def test_frechet_distance_is_zero_for_identical_sets_and_matches_the_diagonal_closed_form():
+    gen = torch.Generator().manual_seed(0)
+    feats = torch.randn(500, 8, dtype=torch.float64, generator=gen) @ torch.randn(8, 8, dtype=torch.float64,
+                                                                              generator=gen)
+    stats = quality.statistics(feats)
+    assert abs(quality.frechet_distance(*stats, *stats)) < 1e-8
+    mu1, mu2 = torch.randn(5, dtype=torch.float64, generator=gen), torch.randn(5, dtype=torch.float64, generator=gen)
+    var1, var2 = torch.rand(5, dtype=torch.float64, generator=gen), torch.rand(5, dtype=torch.float64, generator=gen)
+    expected = float((mu1 - mu2).square().sum() + (var1.sqrt() - var2.sqrt()).square().sum())
+    assert quality.frechet_distance(mu1, torch.diag(var1), mu2, torch.diag(var2)) == pytest.approx(expected)
+
+
+def test_real_images_score_near_zero_and_worse_as_they_are_corrupted(evaluator):
+    real, _ = load_images(DATA_DIR, train=True, limit=2000)
+    gen = torch.Generator().manual_seed(1)
+    scores = [evaluator.score_images((real + sigma * torch.randn(real.shape, generator=gen)).clamp(-1, 1))
+              for sigma in (0.0, 0.2, 0.5, 1.0)]
+    distances = [s["frechet_distance"] for s in scores]
+    assert distances[0] < 5 and all(a < b for a, b in zip(distances, distances[1:])), distances
+    assert scores[0]["coverage"] > 0.99                              # real images cover all ten classes
+    assert abs(sum(scores[0]["class_fractions"]) - 1) < 1e-12
+
+
+def test_collapsed_images_have_zero_coverage(evaluator):
+    boots = load_images(DATA_DIR, train=True, limit=3000)
+    one_image = boots[0][boots[1] == 9][:1].repeat(500, 1, 1, 1)   # one ankle boot, 500 times: total collapse
+    score = evaluator.score_images(one_image)
+    assert score["coverage"] == 0.0 and score["class_fractions"][9] == 1.0
+
+
+def test_quality_epochs():
+    assert quality.quality_epochs(50) == [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]
+    assert quality.quality_epochs(2) == [1, 2]
+    assert quality.quality_epochs(12) == [1, 5, 10, 12]
+
+
+def test_evaluate_prints_one_json_line_for_a_finished_run(tmp_path, shared_tiny_fashion, capsys):
+    from hw5 import evaluate, train
+    from hw5.config import TrainConfig
+    train.train(TrainConfig(epochs=1, limit=64, batch_size=32, eval_samples=50), tmp_path / "run",
+                data_root=shared_tiny_fashion, progress=False)
+    capsys.readouterr()
+    assert evaluate.main([str(tmp_path / "run"), "--data-root", str(shared_tiny_fashion)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert result["num_samples"] == quality.NUM_SAMPLES and result["epochs"] == 1
+    for key in ("frechet_distance", "coverage", "reference_real_train_images", "reference_untrained_generator"):
+        assert result[key] >= 0
