@@ -19,7 +19,7 @@ NOTEBOOK_OUT := hw5.ipynb
 PDF := writeup/hw5.pdf
 endif
 
-.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier evaluate clean
+.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier bench compare evaluate clean
 
 all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
 
@@ -64,6 +64,12 @@ retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved
 
 classifier: setup data ## Retrain the cached quality classifier (hw5/assets/classifier.pt, about 2 minutes)
 	$(PY) -m hw5.quality train
+
+bench: setup data ## Training speed against a straightforward PyTorch port, side by side (JSON last line)
+	$(PY) -m hw5.bench
+
+compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (about 1 h on a CPU)
+	$(PY) -m hw5.compare
 
 evaluate: setup data ## Score the committed run's final generator (one JSON line)
 	$(PY) -m hw5.evaluate runs/dcgan

@@ -17,6 +17,7 @@ class TrainConfig:
     seed: int = 0              # seeds weights, shuffling, latent noise and dropout
     limit: int | None = None   # train on the first `limit` images only (smoke runs); None = all 60000
     eval_samples: int = 5000   # images per sample-quality evaluation (hw5.quality); 0 = no evaluation
+    precision: str = "fp32"    # matrix products in fp32, bf16 (autocast) or auto (bf16 where native)
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "latent_dim", "num_fixed_noise"):
@@ -31,6 +32,8 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise ValueError(f"precision must be auto, fp32 or bf16, got {self.precision!r}")
         object.__setattr__(self, "adam_betas", tuple(self.adam_betas))
 
 

@@ -82,10 +82,30 @@ def gan_losses(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> tuple[to
     return d_loss, g_loss
 
 
-def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
+    """The compute dtype of the matrix products: bf16 where the hardware does it natively ("auto"), else fp32.
+    Weights, optimizer states and the loss stay fp32 either way (autocast)."""
+    if precision == "fp32":
+        return torch.float32
+    native = (torch.cuda.is_bf16_supported() if device.type == "cuda" else
+              device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    if precision == "bf16":
+        if not native and device.type != "cpu":
+            raise RunError(f"--precision bf16 is not supported on {device}: use fp32 (or auto)")
+        return torch.bfloat16
+    if precision == "auto":
+        return torch.bfloat16 if native else torch.float32
+    raise RunError(f"unknown precision {precision!r}: use auto, fp32 or bf16")
+
+
+def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
+               dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
     """One simultaneous update of both players; returns the detached (L_D, L_G)."""
-    fake = gan.generator(z)                                           # (B, 1, 28, 28)
-    d_loss, g_loss = gan_losses(gan.discriminator(real), gan.discriminator(fake))
+    with torch.autocast(real.device.type, dtype=dtype, enabled=dtype != torch.float32):
+        fake = gan.generator(z)                                             # (B, 1, 28, 28)
+        # two D calls as in the tutorial: L_G's backward then goes through the fake batch only
+        real_logits, fake_logits = gan.discriminator(real), gan.discriminator(fake)   # (B,), (B,)
+    d_loss, g_loss = gan_losses(real_logits.float(), fake_logits.float())
     d_params, g_params = list(gan.discriminator.parameters()), list(gan.generator.parameters())
     d_grads = torch.autograd.grad(d_loss, d_params, retain_graph=True)  # the tutorial's disc_tape
     g_grads = torch.autograd.grad(g_loss, g_params)                     # the tutorial's gen_tape
@@ -208,6 +228,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     """Train (or resume) the run in run_dir to config.epochs; returns its history. Nothing is lost to a kill:
     each finished epoch is checkpointed atomically, and the next call resumes after it."""
     device = pick_device(device)
+    dtype = resolve_precision(config.precision, device)
     run_dir = writable_dir(run_dir)
     remove_stale_temporaries(run_dir)
     done = finished_run(run_dir, config)
@@ -226,7 +247,8 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
         history, samples = restore(state, gan, data_rng)
     elif evaluator is not None:  # a fresh run: score the untrained generator before it changes
         history["quality_reference"] = reference_scores(evaluator, gan.generator, data_root)
-    history["sessions"].append({"start_epoch": history["epochs_done"] + 1, **provenance(device)})
+    history["sessions"].append({"start_epoch": history["epochs_done"] + 1, **provenance(device),
+                                "precision": str(dtype).removeprefix("torch.")})
 
     n = history["num_images"] = len(images)
     steps_per_epoch = -(-n // config.batch_size)
@@ -241,7 +263,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
             for step, i in enumerate(range(0, n, config.batch_size), 1):
                 real = images[order[i:i + config.batch_size]]
                 z = torch.randn(len(real), config.latent_dim, generator=data_rng).to(device)
-                d_loss, g_loss = train_step(gan, real, z)
+                d_loss, g_loss = train_step(gan, real, z, dtype)
                 d_losses.append(d_loss)
                 g_losses.append(g_loss)
                 bar.update((epoch - 1) * steps_per_epoch + step,
@@ -342,6 +364,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--eval-samples", type=int_at_least(0), default=defaults.eval_samples,
                         help="images per sample-quality evaluation; 0 turns evaluation off")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default=defaults.precision,
+                        help="matrix products in fp32 or bf16 (autocast); auto: bf16 where the hardware has it")
     parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
     return parser.parse_args(argv)
 
@@ -349,7 +373,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     config = replace(TrainConfig(), epochs=args.epochs, limit=args.limit, seed=args.seed, batch_size=args.batch_size,
-                     eval_samples=args.eval_samples)
+                     eval_samples=args.eval_samples, precision=args.precision)
     try:
         history = train(config, args.run_dir, device=args.device, data_root=args.data_root)
     except (RunError, DataError) as err:

@@ -47,3 +47,15 @@ def test_layers_follow_the_keras_reference():
     assert {m.p for m in d.modules() if isinstance(m, torch.nn.Dropout)} == {0.3}
     norms = [m for m in g.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     assert len(norms) == 3 and all(m.momentum == 0.01 and m.eps == 1e-3 for m in norms)
+
+
+def test_cheap_dropout_keeps_the_bernoulli_distribution_and_scale():
+    from hw5.models import Dropout
+    layer = Dropout(0.3)
+    x = torch.ones(200_000)
+    torch.manual_seed(0)
+    y = layer(x)
+    kept = y != 0
+    assert abs(kept.double().mean().item() - 0.7) < 0.005          # P(keep) = 1 - p
+    assert torch.allclose(y[kept], torch.full_like(y[kept], 1 / 0.7))  # inverted dropout: E[y] = x
+    assert torch.equal(layer.eval()(x), x)                          # identity at evaluation

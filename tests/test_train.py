@@ -22,6 +22,17 @@ def test_training_step_gives_finite_losses_and_moves_every_weight():
     assert unchanged == []
 
 
+def test_bf16_step_keeps_fp32_weights_and_gives_finite_losses():
+    gan = build_gan(TINY, torch.device("cpu"))
+    before = [p.detach().clone() for p in gan.generator.parameters()]
+    d_loss, g_loss = train_step(gan, torch.rand(8, 1, 28, 28) * 2 - 1, torch.randn(8, 100), torch.bfloat16)
+    assert d_loss.dtype == g_loss.dtype == torch.float32 and torch.isfinite(d_loss) and torch.isfinite(g_loss)
+    assert all(p.dtype == torch.float32 for p in gan.generator.parameters())
+    assert all(not torch.equal(a, b) for a, b in zip(before, gan.generator.parameters()))
+    assert training.resolve_precision("fp32", torch.device("cpu")) == torch.float32
+    assert training.resolve_precision("bf16", torch.device("cpu")) == torch.bfloat16
+
+
 def test_gradients_are_those_of_each_players_own_loss():
     """The simultaneous update gives D the gradient of L_D and G the gradient of L_G, as two tapes would."""
     gan = build_gan(TINY, torch.device("cpu"))

@@ -1,0 +1,137 @@
+"""`python -m hw5.bench` (`make bench`): training speed of this project against a straightforward PyTorch port,
+side by side in one process, on this machine. The last line printed is one JSON object.
+
+The straightforward port (kept here as the reference): torchvision's DataLoader with ToTensor and Normalize,
+fp32, the discriminator updated on `fake.detach()`, then the generator updated through a second D pass.
+"""
+import argparse
+import json
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+import torchvision
+from torch.utils.flop_counter import FlopCounterMode
+
+from .config import TrainConfig
+from .data import load_dataset, to_unit_range
+from .paths import DATA_DIR
+from .train import build_gan, pick_device, resolve_precision, train_step
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def matmul_peak_gflops(dtype: torch.dtype, device: torch.device, n: int = 2048, seconds: float = 1.0) -> float:
+    """Best GFLOP/s of an n x n matrix product in `dtype` (2 n^3 flops each)."""
+    a, b = torch.randn(n, n, device=device).to(dtype), torch.randn(n, n, device=device).to(dtype)
+    a @ b
+    best, deadline = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        sync(device)
+        start = time.perf_counter()
+        a @ b
+        sync(device)
+        best = max(best, 2 * n ** 3 / (time.perf_counter() - start) / 1e9)
+    return best
+
+
+def baseline_images_per_second(steps: int, warmup: int, device: torch.device, data_root=DATA_DIR) -> float:
+    """The straightforward port, data loading included, as most PyTorch DCGAN code is written."""
+    transform = torchvision.transforms.Compose([torchvision.transforms.ToTensor(),
+                                                torchvision.transforms.Normalize((0.5,), (0.5,))])
+    dataset = torchvision.datasets.FashionMNIST(data_root, train=True, download=True, transform=transform)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=256, shuffle=True, drop_last=True)
+    gan = build_gan(TrainConfig(), device)
+    G, D = gan.generator, gan.discriminator
+    bce = torch.nn.BCEWithLogitsLoss()
+    timed, start = 0, None
+    for step, (real, _) in enumerate(loader):
+        if step == warmup:
+            sync(device)
+            start = time.perf_counter()
+        real = real.to(device)
+        z = torch.randn(len(real), 100, device=device)
+        fake = G(z)
+        out_real, out_fake = D(real), D(fake.detach())
+        d_loss = bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))
+        gan.opt_d.zero_grad()
+        d_loss.backward()
+        gan.opt_d.step()
+        out = D(fake)
+        g_loss = bce(out, torch.ones_like(out))
+        gan.opt_g.zero_grad()
+        g_loss.backward()
+        gan.opt_g.step()
+        timed += len(real) if step >= warmup else 0
+        if step + 1 == warmup + steps:
+            break
+    sync(device)
+    return timed / (time.perf_counter() - start)
+
+
+def project_images_per_second(steps: int, warmup: int, device: torch.device, precision: str,
+                              data_root=DATA_DIR) -> float:
+    """This project's training step as hw5.train runs it: the resident data tensor, index slices, same batch."""
+    config = TrainConfig(precision=precision)
+    images = to_unit_range(load_dataset(data_root).data).to(device)
+    gan = build_gan(config, device)
+    dtype = resolve_precision(config.precision, device)
+    gen = torch.Generator().manual_seed(0)
+    order = torch.randperm(len(images), generator=gen).to(device)
+    start = None
+    for step in range(warmup + steps):
+        if step == warmup:
+            sync(device)
+            start = time.perf_counter()
+        i = (step * config.batch_size) % (len(images) - config.batch_size)
+        real = images[order[i:i + config.batch_size]]
+        z = torch.randn(len(real), config.latent_dim, generator=gen).to(device)
+        train_step(gan, real, z, dtype)
+    sync(device)
+    return steps * config.batch_size / (time.perf_counter() - start)
+
+
+def gflop_per_image(device: torch.device) -> float:
+    """Matrix flops (convolutions, products) of one training step per image, counted by PyTorch, fp32 step."""
+    gan = build_gan(TrainConfig(), device)
+    real, z = torch.zeros(256, 1, 28, 28, device=device), torch.randn(256, 100, device=device)
+    with FlopCounterMode(display=False) as counter:
+        train_step(gan, real, z, torch.float32)
+    return counter.get_total_flops() / 256 / 1e9
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hw5.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=30, help="timed steps of each (after the warm-up)")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    args = parser.parse_args(argv)
+    device = pick_device(args.device)
+    precision = resolve_precision(args.precision, device)
+    peak32 = matmul_peak_gflops(torch.float32, device)
+    peak16 = matmul_peak_gflops(torch.bfloat16, device)
+    print(f"matmul peak: fp32 {peak32:.0f} GFLOP/s, bf16 {peak16:.0f} GFLOP/s ({device}, "
+          f"{torch.get_num_threads()} threads)", flush=True)
+    flops = gflop_per_image(device)
+    baseline = baseline_images_per_second(args.steps, args.warmup, device)
+    print(f"straightforward port (DataLoader, fp32, two D passes): {baseline:.0f} img/s", flush=True)
+    ours = project_images_per_second(args.steps, args.warmup, device, args.precision)
+    print(f"this project ({precision}): {ours:.0f} img/s = {ours / baseline:.2f}x; "
+          f"{flops:.3f} GFLOP per image", flush=True)
+    peak = peak16 if precision == torch.bfloat16 else peak32
+    print(json.dumps({"img_per_s": round(ours, 1), "baseline_img_per_s": round(baseline, 1),
+                      "speedup": round(ours / baseline, 3), "gflop_per_img": round(flops, 4),
+                      "peak_gflops_fp32": round(peak32, 1), "peak_gflops_bf16": round(peak16, 1),
+                      "fraction_of_peak": round(ours * flops / peak, 3),
+                      "precision": str(precision).replace("torch.", ""), "device": str(device),
+                      "hours_for_50_epochs": round(50 * 60000 / ours / 3600, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
