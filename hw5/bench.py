@@ -47,6 +47,9 @@ def baseline_images_per_second(steps: int, warmup: int, device: torch.device, da
     loader = torch.utils.data.DataLoader(dataset, batch_size=256, shuffle=True, drop_last=True)
     gan = build_gan(TrainConfig(), device)
     G, D = gan.generator, gan.discriminator
+    for i, layer in enumerate(D.features):  # the port uses torch's own dropout, not the project's cheaper mask
+        if isinstance(layer, torch.nn.Dropout):
+            D.features[i] = torch.nn.Dropout(layer.p)
     bce = torch.nn.BCEWithLogitsLoss()
     timed, start = 0, None
     for step, (real, _) in enumerate(loader):

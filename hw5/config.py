@@ -17,7 +17,7 @@ class TrainConfig:
     seed: int = 0              # seeds weights, shuffling, latent noise and dropout
     limit: int | None = None   # train on the first `limit` images only (smoke runs); None = all 60000
     eval_samples: int = 5000   # images per sample-quality evaluation (hw5.quality); 0 = no evaluation
-    precision: str = "fp32"    # matrix products in fp32, bf16 (autocast) or auto (bf16 where native)
+    precision: str = "auto"    # matrix products in fp32, bf16 (autocast) or auto: bf16 where the hardware has it
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "latent_dim", "num_fixed_noise"):

@@ -16,15 +16,19 @@ BN = dict(momentum=0.01, eps=1e-3)
 
 
 class Dropout(nn.Dropout):
-    """nn.Dropout (inverted: kept units are scaled by 1/(1-p)) with a cheaper mask: uniform numbers compared with
-    p give the same Bernoulli(1-p) keep-mask as torch's bernoulli_, at a third of its cost on a CPU, where the
-    mask was ~18% of a training step."""
+    """nn.Dropout (inverted: kept units are scaled up) with a cheaper mask. torch's bernoulli_ draws one float per
+    unit and was ~18% of a training step on a CPU; here each unit gets 16 random bits (two per int32 drawn) and is
+    dropped when they fall below round(p * 2^16): P(drop) = p to within 2^-17, and the scale 1/(1 - that
+    probability) keeps E[output] = input exactly. The mask costs about a third of bernoulli_'s."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return x
-        keep = torch.rand(x.shape, device=x.device) >= self.p
-        return x * keep.to(x.dtype).mul_(1.0 / (1.0 - self.p))
+        threshold = round(self.p * 65536)                  # dropped: 16-bit values in [0, threshold)
+        words = torch.randint(-2**31, 2**31 - 1, ((x.numel() + 1) // 2,), dtype=torch.int32, device=x.device)
+        bits = words.view(torch.int16)[:x.numel()].view(x.shape)   # uniform on [-32768, 32767]
+        keep = bits >= threshold - 32768
+        return x * keep.to(x.dtype).mul_(65536 / (65536 - threshold))
 
 
 class Generator(nn.Module):
