@@ -44,11 +44,13 @@ class Progress:
             return "?"
         return format_seconds(elapsed / steps * (self.total - done))
 
-    def update(self, done: int, text: str, force: bool = False) -> None:
+    def update(self, done: int, text) -> None:
+        """`text`: a string, or a function returning one, called only when the line is actually redrawn."""
         now = time.perf_counter()
-        if not force and now - self.last_shown < self.min_interval:
+        if now - self.last_shown < self.min_interval:
             return
         self.last_shown = now
+        text = text() if callable(text) else text
         self.show(f"{text} · {100 * done / self.total:5.1f}% · ETA {self.eta(done)}")
 
     def show(self, line: str) -> None:

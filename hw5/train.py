@@ -266,9 +266,9 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
                 d_loss, g_loss = train_step(gan, real, z, dtype)
                 d_losses.append(d_loss)
                 g_losses.append(g_loss)
-                bar.update((epoch - 1) * steps_per_epoch + step,
-                           f"epoch {epoch}/{config.epochs} · step {step}/{steps_per_epoch} · "
-                           f"D {d_loss.item():.3f} · G {g_loss.item():.3f}")
+                bar.update((epoch - 1) * steps_per_epoch + step,  # the text (a GPU sync) only when shown
+                           lambda: f"epoch {epoch}/{config.epochs} · step {step}/{steps_per_epoch} · "
+                                   f"D {d_loss.item():.3f} · G {g_loss.item():.3f}")
             d_epoch, g_epoch = torch.stack(d_losses).tolist(), torch.stack(g_losses).tolist()
             samples.append(render(gan.generator, z_fixed))
             history["d_loss_per_step"] += d_epoch
