@@ -10,14 +10,13 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 import torchvision
 from torch.utils.flop_counter import FlopCounterMode
 
 from .config import TrainConfig
 from .data import load_dataset, to_unit_range
 from .paths import DATA_DIR
-from .train import build_gan, pick_device, resolve_precision, train_step
+from .train import build_gan, pick_device, precision_name, resolve_precision, train_step
 
 
 def sync(device: torch.device) -> None:
@@ -124,14 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     baseline = baseline_images_per_second(args.steps, args.warmup, device)
     print(f"straightforward port (DataLoader, fp32, two D passes): {baseline:.0f} img/s", flush=True)
     ours = project_images_per_second(args.steps, args.warmup, device, args.precision)
-    print(f"this project ({precision}): {ours:.0f} img/s = {ours / baseline:.2f}x; "
+    print(f"this project ({precision_name(precision)}): {ours:.0f} img/s = {ours / baseline:.2f}x; "
           f"{flops:.3f} GFLOP per image", flush=True)
     peak = peak16 if precision == torch.bfloat16 else peak32
     print(json.dumps({"img_per_s": round(ours, 1), "baseline_img_per_s": round(baseline, 1),
                       "speedup": round(ours / baseline, 3), "gflop_per_img": round(flops, 4),
                       "peak_gflops_fp32": round(peak32, 1), "peak_gflops_bf16": round(peak16, 1),
                       "fraction_of_peak": round(ours * flops / peak, 3),
-                      "precision": str(precision).replace("torch.", ""), "device": str(device),
+                      "precision": precision_name(precision), "device": str(device),
                       "hours_for_50_epochs": round(50 * 60000 / ours / 3600, 2)}))
     return 0
 

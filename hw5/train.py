@@ -98,6 +98,11 @@ def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
     raise RunError(f"unknown precision {precision!r}: use auto, fp32 or bf16")
 
 
+def precision_name(dtype: torch.dtype) -> str:
+    """The dtype's name (bfloat16, float32), as histories and the bench record it."""
+    return str(dtype).removeprefix("torch.")
+
+
 def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
                dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
     """One simultaneous update of both players; returns the detached (L_D, L_G)."""
@@ -248,7 +253,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     elif evaluator is not None:  # a fresh run: score the untrained generator before it changes
         history["quality_reference"] = reference_scores(evaluator, gan.generator, data_root)
     history["sessions"].append({"start_epoch": history["epochs_done"] + 1, **provenance(device),
-                                "precision": str(dtype).removeprefix("torch.")})
+                                "precision": precision_name(dtype)})
 
     n = history["num_images"] = len(images)
     steps_per_epoch = -(-n // config.batch_size)
