@@ -166,3 +166,14 @@ def plot_class_histogram(class_fractions: list[float], real_fractions: list[floa
     ax.set(ylabel="fraction of images", title=title)
     ax.legend(fontsize=7, frameon=False)
     return fig
+
+
+def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple, title: str) -> Figure:
+    """Generated images sorted by the class the quality classifier gives them: one row per class, labelled
+    with its share of all images (rows of rare classes end in blank tiles)."""
+    total = sum(counts)
+    labels = [f"{name}  {count / total:.1%}" for name, count in zip(class_names, counts)]
+    fig, ax = plt.subplots(figsize=(0.42 * rows.shape[1] + 1.6, 0.42 * len(rows) + 0.4))
+    labelled_tiles(ax, rows, labels)
+    ax.set_title(title)
+    return fig

@@ -120,6 +120,36 @@ def coverage(classes: torch.Tensor) -> tuple[list[float], float]:
     return fractions.tolist(), float(entropy / math.log(10)) + 0.0  # + 0.0: no "-0.0" for one class
 
 
+def evaluation_noise(num_samples: int, latent_dim: int = 100, seed: int = 0) -> torch.Tensor:
+    """The fixed noise (num_samples, latent_dim) every generator is scored on, from its own random generator
+    (never the training one, so scoring cannot change a run)."""
+    return torch.randn(num_samples, latent_dim, generator=torch.Generator().manual_seed(seed + 12345))
+
+
+@torch.no_grad()
+def generate(generator: nn.Module, noise: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """G(noise) in eval mode (BatchNorm's running statistics), as float32 (N, 1, 28, 28) on the CPU."""
+    was_training = generator.training
+    generator.eval()
+    device = next(generator.parameters()).device
+    images = torch.cat([generator(noise[i:i + batch_size].to(device)).float().cpu()
+                        for i in range(0, len(noise), batch_size)])
+    generator.train(was_training)
+    return images
+
+
+def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 12,
+                  num_classes: int = 10) -> tuple[torch.Tensor, list[int]]:
+    """The first `per_class` images of each predicted class as one (num_classes, per_class, 1, H, W) tensor,
+    the rows of classes with fewer images filled up with blank (white, +1) tiles; and each class's count."""
+    rows = torch.ones(num_classes, per_class, *images.shape[1:])
+    counts = torch.bincount(classes, minlength=num_classes).tolist()
+    for label in range(num_classes):
+        picked = images[classes == label][:per_class]
+        rows[label, :len(picked)] = picked
+    return rows, counts
+
+
 class Evaluator:
     """Scores sets of images against the test set; generators are scored on NUM_SAMPLES fixed noise vectors
     from their own random generator, so scores are comparable across epochs and use no training randomness."""
@@ -129,7 +159,7 @@ class Evaluator:
         self.classifier = classifier if classifier is not None else load_classifier()
         self.test_stats = statistics(predict(self.classifier, test_images)[0])
         self.num_samples = num_samples
-        self.noise = torch.randn(num_samples, latent_dim, generator=torch.Generator().manual_seed(seed + 12345))
+        self.noise = evaluation_noise(num_samples, latent_dim, seed)
 
     def score_images(self, images: torch.Tensor) -> dict:
         feats, classes = predict(self.classifier, images)
@@ -137,15 +167,8 @@ class Evaluator:
         return {"frechet_distance": frechet_distance(*statistics(feats), *self.test_stats),
                 "coverage": cover, "class_fractions": fractions}
 
-    @torch.no_grad()
-    def score_generator(self, generator: nn.Module, batch_size: int = 1000) -> dict:
-        was_training = generator.training
-        generator.eval()
-        device = next(generator.parameters()).device
-        images = torch.cat([generator(self.noise[i:i + batch_size].to(device)).float().cpu()
-                            for i in range(0, self.num_samples, batch_size)])
-        generator.train(was_training)
-        return self.score_images(images)
+    def score_generator(self, generator: nn.Module) -> dict:
+        return self.score_images(generate(generator, self.noise))
 
 
 def quality_epochs(epochs: int) -> list[int]:

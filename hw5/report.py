@@ -3,6 +3,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .config import TrainConfig, smoke, smoke_mode
@@ -62,37 +63,67 @@ def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
     return "\n".join(lines)
 
 
-def loss_summary(history: dict, window: int = 5) -> str:
-    """The run's losses in numbers: first and last `window` epochs, extremes, and how far they sit from the
-    values of the game's equilibrium D = 1/2 (L_D = 2 ln 2 = 1.386, L_G = ln 2 = 0.693)."""
+def swing_length(losses: np.ndarray) -> int:
+    """How many steps a swing of a loss lasts: the lag at which its autocorrelation first drops to zero or below
+    (a quarter of the period for a pure oscillation; 1 for uncorrelated step-to-step noise)."""
+    x = np.asarray(losses, dtype=np.float64) - np.mean(losses)
+    autocorrelation = np.correlate(x, x, "full")[len(x) - 1:]
+    below = np.flatnonzero(autocorrelation <= 0)
+    return int(below[0]) if len(below) else len(x)
+
+
+def loss_summary(history: dict, window: int = 10) -> str:
+    """The numbers behind the reading of the loss curves, for the first and the last `window` epochs: mean L_D
+    and L_G beside their values at the game's equilibrium D = 1/2 (2 ln 2 and ln 2); the step-by-step correlation
+    of L_D and L_G (negative: what one player gains the other loses); how long the swings of L_D last; then
+    the drift of the epoch means after the first `window` epochs and the extremes."""
     epochs = history["epochs"]
     window = max(1, min(window, len(epochs) // 2 or 1))
+    ends = np.cumsum([0] + [e["steps"] for e in epochs])
+    d_steps, g_steps = np.array(history["d_loss_per_step"]), np.array(history["g_loss_per_step"])
 
-    def mean(key, part):
-        return sum(e[key] for e in part) / len(part)
+    def row(label, first, last):  # epochs first..last, 1-based, inclusive
+        d, g = d_steps[ends[first - 1]:ends[last]], g_steps[ends[first - 1]:ends[last]]
+        corr = np.corrcoef(d, g)[0, 1] if len(d) > 1 else float("nan")
+        return f"{label:<20}{d.mean():>7.3f}{g.mean():>7.3f}{corr:>7.2f}{swing_length(d):>7d}"
 
-    first, last = epochs[:window], epochs[-window:]
-    span = lambda part: f"{part[0]['epoch']}-{part[-1]['epoch']}" if len(part) > 1 else f"{part[0]['epoch']}"
-    lines = [f"{'':<26}{'L_D':>8}{'L_G':>8}",
-             f"{'mean, epochs ' + span(first):<26}{mean('d_loss', first):>8.3f}{mean('g_loss', first):>8.3f}",
-             f"{'mean, epochs ' + span(last):<26}{mean('d_loss', last):>8.3f}{mean('g_loss', last):>8.3f}"]
-    for key in ("d_loss", "g_loss"):
+    span = lambda first, last: f"epochs {first}-{last}" if last > first else f"epoch {first}"
+    n = len(epochs)
+    lines = [f"{'':<20}{'L_D':>7}{'L_G':>7}{'corr':>7}{'swing':>7}",
+             row(span(1, window), 1, window),
+             row(span(n - window + 1, n), n - window + 1, n),
+             f"{'equilibrium D = 1/2':<20}{2 * np.log(2):>7.3f}{np.log(2):>7.3f}",
+             "corr: correlation of L_D and L_G step by step; swing: steps until the",
+             "autocorrelation of L_D first reaches 0"]
+    later = epochs[window:]
+    if len(later) > 1:
+        x = [e["epoch"] for e in later]
+        drift = {key: round(10 * np.polyfit(x, [e[key] for e in later], 1)[0], 3) + 0.0  # + 0.0: no "-0.000"
+                 for key in ("d_loss", "g_loss")}
+        lines.append(f"drift of the epoch means, {span(x[0], x[-1])}: L_D {drift['d_loss']:+.3f}, "
+                     f"L_G {drift['g_loss']:+.3f} per 10 epochs")
+    for key, name in (("d_loss", "L_D"), ("g_loss", "L_G")):
         low = min(epochs, key=lambda e: e[key])
         high = max(epochs, key=lambda e: e[key])
         steps = history[f"{key}_per_step"]
-        lines.append(f"{key[0].upper()} epoch means range {low[key]:.3f} (epoch {low['epoch']}) to "
-                     f"{high[key]:.3f} (epoch {high['epoch']}); single steps {min(steps):.3f} to {max(steps):.3f}")
+        lines.append(f"{name}: epoch means {low[key]:.3f} (epoch {low['epoch']}) to {high[key]:.3f} "
+                     f"(epoch {high['epoch']}), steps {min(steps):.3f} to {max(steps):.3f}")
     return "\n".join(lines)
 
 
 def run_summary(history: dict) -> str:
-    """Where a run came from: size, time, device, commit."""
-    last = history["sessions"][-1]
+    """Where a run came from: its size and training time, then per session (start or resumption) the epochs it
+    trained, the commit of the code, the device and the precision."""
     seconds = sum(e["seconds"] for e in history["epochs"])
-    commit = (last["commit"] or "unknown")[:10] + (" (with uncommitted changes)" if last["dirty"] else "")
-    return (f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on {history['num_images']:,} images, "
-            f"{seconds / 60:.1f} min of training on {last['device']} ({last['device_name']}), "
-            f"{len(history['sessions'])} session(s), code at commit {commit}")
+    lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
+             f"{history['num_images']:,} images, {seconds / 60:.1f} min of training"]
+    sessions = history["sessions"]
+    for k, session in enumerate(sessions):
+        last = sessions[k + 1]["start_epoch"] - 1 if k + 1 < len(sessions) else history["epochs_done"]
+        commit = (session["commit"] or "unknown")[:10] + (" + uncommitted changes" if session["dirty"] else "")
+        lines.append(f"epochs {session['start_epoch']}-{last}: code at {commit}, {session['device']} "
+                     f"({session['device_name']}), {session.get('precision', 'fp32')}")
+    return "\n".join(lines)
 
 
 def quality_table(history: dict, classifier_info: dict) -> str:

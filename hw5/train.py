@@ -24,7 +24,7 @@ from .data import DataError, load_images
 from .models import Discriminator, Generator
 from .paths import DATA_DIR, ROOT
 from .progress import Progress, format_seconds
-from .quality import Evaluator, quality_epochs
+from .quality import Evaluator, generate, quality_epochs
 from .storage import (load_json, load_torch_checked, remove_stale_temporaries, save_json, save_torch,
                       save_torch_checked)
 
@@ -120,16 +120,6 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
     gan.opt_d.step()
     gan.opt_g.step()
     return d_loss.detach(), g_loss.detach()
-
-
-@torch.no_grad()
-def render(generator: Generator, z: torch.Tensor) -> torch.Tensor:
-    """G(z) with BatchNorm's running statistics (eval mode), as float32 on the CPU."""
-    was_training = generator.training
-    generator.eval()
-    images = generator(z.to(next(generator.parameters()).device)).float().cpu()
-    generator.train(was_training)
-    return images
 
 
 def provenance(device: torch.device) -> dict:
@@ -275,7 +265,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
                            lambda: f"epoch {epoch}/{config.epochs} · step {step}/{steps_per_epoch} · "
                                    f"D {d_loss.item():.3f} · G {g_loss.item():.3f}")
             d_epoch, g_epoch = torch.stack(d_losses).tolist(), torch.stack(g_losses).tolist()
-            samples.append(render(gan.generator, z_fixed))
+            samples.append(generate(gan.generator, z_fixed))
             history["d_loss_per_step"] += d_epoch
             history["g_loss_per_step"] += g_epoch
             history["epochs"].append({"epoch": epoch, "d_loss": sum(d_epoch) / len(d_epoch),

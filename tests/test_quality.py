@@ -6,6 +6,7 @@ import torch
 
 from hw5 import quality
 from hw5.data import load_images
+from hw5.models import Generator
 from hw5.paths import DATA_DIR
 
 
@@ -83,3 +84,21 @@ def test_evaluate_prints_one_json_line_for_a_finished_run(tmp_path, shared_tiny_
     assert result["num_samples"] == quality.NUM_SAMPLES and result["epochs"] == 1
     for key in ("frechet_distance", "coverage", "reference_real_train_images", "reference_untrained_generator"):
         assert result[key] >= 0
+
+
+def test_class_gallery_sorts_images_by_class_and_pads_rare_classes():
+    images = torch.arange(7, dtype=torch.float32).view(7, 1, 1, 1).expand(7, 1, 2, 2) / 10
+    classes = torch.tensor([3, 1, 3, 3, 0, 3, 1])
+    rows, counts = quality.class_gallery(images, classes, per_class=3, num_classes=4)
+    assert rows.shape == (4, 3, 1, 2, 2) and counts == [1, 2, 0, 4]
+    firsts = rows[..., 0, 0, 0]  # each tile's value: its image's index / 10, or 1 for a blank tile
+    torch.testing.assert_close(firsts, torch.tensor([[0.4, 1, 1], [0.1, 0.6, 1], [1, 1, 1], [0.0, 0.2, 0.3]]))
+
+
+def test_generate_uses_eval_mode_and_restores_training_mode():
+    generator = Generator()
+    noise = quality.evaluation_noise(8, seed=3)
+    assert torch.equal(noise, quality.evaluation_noise(8, seed=3))
+    images = quality.generate(generator, noise, batch_size=3)   # batches of 3, 3, 2: BatchNorm must not see them
+    assert generator.training and images.shape == (8, 1, 28, 28)
+    torch.testing.assert_close(images, generator.eval()(noise).detach())
