@@ -19,12 +19,13 @@ NOTEBOOK_OUT := hw5.ipynb
 PDF := writeup/hw5.pdf
 endif
 
-.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier bench compare evaluate clean
+.PHONY: all help setup system venv data notebook pdf test lab kernel retrain retrain-fp32 classifier bench compare \
+        evaluate clean
 
 all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup: system venv ## Install system packages (Debian/Ubuntu) and the Python environment in .venv
 
@@ -61,6 +62,10 @@ kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
 retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved to runs/dcgan.old)
 	rm -rf runs/dcgan.old; if [ -d runs/dcgan ]; then mv runs/dcgan runs/dcgan.old; fi
 	$(PY) -m hw5.train --run-dir runs/dcgan
+
+retrain-fp32: setup data ## Train the run's plain-fp32 twin that the notebook compares with (runs/dcgan-fp32)
+	rm -rf runs/dcgan-fp32.old; if [ -d runs/dcgan-fp32 ]; then mv runs/dcgan-fp32 runs/dcgan-fp32.old; fi
+	$(PY) -m hw5.train --run-dir runs/dcgan-fp32 --precision fp32
 
 classifier: setup data ## Retrain the cached quality classifier (hw5/assets/classifier.pt, about 2 minutes)
 	$(PY) -m hw5.quality train

@@ -135,19 +135,24 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     return fig
 
 
-def plot_quality(history: dict) -> Figure:
-    """Fréchet distance of the generator against epochs, between its two reference points, and class coverage."""
+def plot_quality(history: dict, label: str = "generator", others: dict[str, dict] | None = None) -> Figure:
+    """Fréchet distance of the generator against epochs, between its two reference points, and class coverage;
+    `others` (name -> history) adds the curves of other runs, dashed, for comparison at equal epochs."""
     quality, reference = history["quality"], history["quality_reference"]
-    epochs = [q["epoch"] for q in quality]
     fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(7.5, 2.9), gridspec_kw={"width_ratios": [3, 2]})
-    ax_fd.plot(epochs, [q["frechet_distance"] for q in quality], "o-", color="tab:green", ms=3, label="generator")
-    for key, style, label in (("untrained_generator", "--", "untrained generator"),
-                              ("real_train_images", ":", "real training images")):
-        ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=label)
+    runs = [(label, history, "tab:green", "o-"),
+            *[(name, other, color, "s--") for (name, other), color in zip((others or {}).items(), ("tab:purple",
+                                                                                                 "tab:brown"))]]
+    for name, run, color, style in runs:
+        epochs = [q["epoch"] for q in run["quality"]]
+        ax_fd.plot(epochs, [q["frechet_distance"] for q in run["quality"]], style, color=color, ms=3, label=name)
+        ax_cov.plot(epochs, [q["coverage"] for q in run["quality"]], style, color=color, ms=3, label=name)
+    for key, style, name in (("untrained_generator", "--", "untrained generator"),
+                             ("real_train_images", ":", "real training images")):
+        ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=name)
     ax_fd.set(yscale="log", xlabel="epoch", ylabel="Fréchet distance to test set",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
     ax_fd.legend(fontsize=7, frameon=False)
-    ax_cov.plot(epochs, [q["coverage"] for q in quality], "o-", color="tab:green", ms=3, label="generator")
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
     ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
     ax_cov.legend(fontsize=7, frameon=False, loc="lower right")
@@ -176,4 +181,21 @@ def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple
     fig, ax = plt.subplots(figsize=(0.42 * rows.shape[1] + 1.6, 0.42 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
     ax.set_title(title)
+    return fig
+
+
+def plot_excess_power(ratio: torch.Tensor, title: str) -> Figure:
+    """log10 of generated/real power over the frequency plane, zero frequency in the middle: red where the
+    generator puts more power than real images have, blue where less."""
+    shifted = np.log10(np.fft.fftshift(np.asarray(ratio)))
+    h, w = shifted.shape
+    limit = np.abs(shifted).max()
+    fig, ax = plt.subplots(figsize=(4.2, 3.4))
+    image = ax.imshow(shifted, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
+                      extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
+    ticks = [-(h // 2), -(h // 4), 0, h // 4]
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set(xlabel="cycles per image, across", ylabel="cycles per image, down", title=title)
+    fig.colorbar(image, ax=ax, label=r"$\log_{10}$ (generated / real power)")
     return fig

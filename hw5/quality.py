@@ -150,6 +150,21 @@ def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 
     return rows, counts
 
 
+def power_spectrum(images: torch.Tensor) -> torch.Tensor:
+    """Mean power |FFT|² of (N, 1, H, W) images, each centred on its own mean: (H, W) float64, entry [k, l] at
+    k cycles per image down and l across (index H - k is frequency -k)."""
+    x = images.squeeze(1).double()
+    x = x - x.mean(dim=(-2, -1), keepdim=True)
+    return torch.fft.fft2(x).abs().square().mean(0)
+
+
+def excess_power(generated: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """Power of generated over real images at each spatial frequency, (H, W): 1 where they match. Periodic
+    artifacts of the stride-2 transposed convolutions (checkerboards of period 2 and 4 pixels) show up as
+    peaks at H/2 and H/4 cycles per image."""
+    return power_spectrum(generated) / power_spectrum(real)
+
+
 class Evaluator:
     """Scores sets of images against the test set; generators are scored on NUM_SAMPLES fixed noise vectors
     from their own random generator, so scores are comparable across epochs and use no training randomness."""

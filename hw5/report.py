@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from .config import TrainConfig, smoke, smoke_mode
-from .paths import DEFAULT_RUN_DIR, FIGURES_DIR
+from .paths import DEFAULT_RUN_DIR, FIGURES_DIR, FP32_RUN_DIR
 
 ASSIGNMENT_EPOCHS = 50
 ASSIGNMENT_GRID_EPOCHS = (10, 30, 50)  # the assignment asks for samples after these epochs
@@ -17,6 +17,7 @@ ASSIGNMENT_GRID_EPOCHS = (10, 30, 50)  # the assignment asks for samples after t
 class Session:
     config: TrainConfig
     run_dir: Path        # a finished run of `config` here is loaded, anything else is trained or resumed
+    fp32_run_dir: Path   # the same run in plain fp32 (precision="fp32"), likewise
     figures_dir: Path    # where the notebook saves its figures
     smoke: bool
 
@@ -25,9 +26,9 @@ def notebook_session() -> Session:
     """The full assignment run, or with HW5_SMOKE=1 a tiny one in a temporary folder (the committed run and
     figures are never touched by a smoke run)."""
     if not smoke_mode():
-        return Session(TrainConfig(), DEFAULT_RUN_DIR, FIGURES_DIR, smoke=False)
+        return Session(TrainConfig(), DEFAULT_RUN_DIR, FP32_RUN_DIR, FIGURES_DIR, smoke=False)
     scratch = Path(tempfile.mkdtemp(prefix="hw5-smoke-"))
-    return Session(smoke(TrainConfig()), scratch / "run", scratch / "figures", smoke=True)
+    return Session(smoke(TrainConfig()), scratch / "run", scratch / "run-fp32", scratch / "figures", smoke=True)
 
 
 def grid_epochs(epochs: int) -> list[int]:
@@ -72,6 +73,18 @@ def swing_length(losses: np.ndarray) -> int:
     return int(below[0]) if len(below) else len(x)
 
 
+def step_losses(history: dict, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """The per-step L_D and L_G of epochs first..last (1-based, inclusive)."""
+    ends = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
+    steps = slice(ends[first - 1], ends[last])
+    return np.array(history["d_loss_per_step"][steps]), np.array(history["g_loss_per_step"][steps])
+
+
+def step_correlation(d_steps: np.ndarray, g_steps: np.ndarray) -> float:
+    """Correlation of L_D and L_G step by step (negative: what one player gains the other loses)."""
+    return float(np.corrcoef(d_steps, g_steps)[0, 1]) if len(d_steps) > 1 else float("nan")
+
+
 def loss_summary(history: dict, window: int = 10) -> str:
     """The numbers behind the reading of the loss curves, for the first and the last `window` epochs: mean L_D
     and L_G beside their values at the game's equilibrium D = 1/2 (2 ln 2 and ln 2); the step-by-step correlation
@@ -79,13 +92,10 @@ def loss_summary(history: dict, window: int = 10) -> str:
     the drift of the epoch means after the first `window` epochs and the extremes."""
     epochs = history["epochs"]
     window = max(1, min(window, len(epochs) // 2 or 1))
-    ends = np.cumsum([0] + [e["steps"] for e in epochs])
-    d_steps, g_steps = np.array(history["d_loss_per_step"]), np.array(history["g_loss_per_step"])
 
     def row(label, first, last):  # epochs first..last, 1-based, inclusive
-        d, g = d_steps[ends[first - 1]:ends[last]], g_steps[ends[first - 1]:ends[last]]
-        corr = np.corrcoef(d, g)[0, 1] if len(d) > 1 else float("nan")
-        return f"{label:<20}{d.mean():>7.3f}{g.mean():>7.3f}{corr:>7.2f}{swing_length(d):>7d}"
+        d, g = step_losses(history, first, last)
+        return f"{label:<20}{d.mean():>7.3f}{g.mean():>7.3f}{step_correlation(d, g):>7.2f}{swing_length(d):>7d}"
 
     span = lambda first, last: f"epochs {first}-{last}" if last > first else f"epoch {first}"
     n = len(epochs)
@@ -111,6 +121,65 @@ def loss_summary(history: dict, window: int = 10) -> str:
     return "\n".join(lines)
 
 
+def excess_power_table(ratio: torch.Tensor) -> str:
+    """Generated/real power at the frequencies of period 2 and 4 pixels (0, H/4, H/2 cycles per image each way:
+    where the stride-2 transposed convolutions leave their checkerboards), and its median over all frequencies."""
+    h, w = ratio.shape
+    rows, cols = (0, h // 4, h // 2), (0, w // 4, w // 2)
+    lines = ["generated / real power at k cycles per image down, l across",
+             f"(0: constant, {h // 4}: period 4 px, {h // 2}: period 2 px)",
+             f"{'':>8}" + "".join(f"{f'l = {l}':>10}" for l in cols)]
+    lines += [f"{f'k = {k}':>8}" + "".join(f"{'':>10}" if k == l == 0 else f"{ratio[k, l].item():>10.1f}"
+                                          for l in cols) for k in rows]
+    lines.append(f"median over all {h * w - 1} frequencies: {ratio.flatten()[1:].median().item():.2f}")
+    return "\n".join(lines)
+
+
+def commentary_claims(history: dict, fp32_history: dict, excess: torch.Tensor, window: int = 10) -> list[tuple[str, bool]]:
+    """The statements the commentary of Q3f makes about the run, each tested on the run's numbers:
+    (statement, holds). They were written for the committed 50-epoch run; any other run (retrained, smoke) is
+    checked the same way, so a statement that is not true of it says so."""
+    d = np.array([e["d_loss"] for e in history["epochs"]])
+    g = np.array([e["g_loss"] for e in history["epochs"]])
+    n, w = len(d), max(1, min(window, len(d) // 2 or 1))
+    d_first, g_first = step_losses(history, 1, w)
+    d_last, g_last = step_losses(history, n - w + 1, n)
+    d_steps, g_steps = np.array(history["d_loss_per_step"]), np.array(history["g_loss_per_step"])
+    fd = {q["epoch"]: q["frechet_distance"] for q in history["quality"]}
+    fd32 = {q["epoch"]: q["frechet_distance"] for q in fp32_history["quality"]}
+    shared = sorted(set(fd) & set(fd32) - {1})
+    coverage = {q["epoch"]: q["coverage"] for q in history["quality"]}
+    final_fractions = history["quality"][-1]["class_fractions"]
+    h, w_px = excess.shape
+    ln2 = np.log(2)
+    return [
+        ("every epoch mean: L_D < 2 ln 2 and L_G > ln 2 (D beats guessing)",
+         bool((d < 2 * ln2).all() and (g > ln2).all())),
+        (f"epochs 1-{w}: mean L_D above 1.1 and mean L_G below 1 (near balance)",
+         bool(d_first.mean() > 1.1 and g_first.mean() < 1)),
+        (f"last {w} epochs against the first {w}: L_D lower, L_G higher",
+         bool(d_last.mean() < d_first.mean() and g_last.mean() > g_first.mean())),
+        ("L_D and L_G anti-correlated step by step, r < -0.5, first and last",
+         bool(step_correlation(d_first, g_first) < -0.5 and step_correlation(d_last, g_last) < -0.5)),
+        ("no player wins: every step has L_D > 0.3 and L_G < 3",
+         bool(d_steps.min() > 0.3 and g_steps.max() < 3)),
+        (f"FD falls to under half its epoch-1 value by epoch {max(fd)}",
+         bool(fd[max(fd)] < fd[min(fd)] / 2)),
+        (f"FD after epoch {max(fd)} below FD after epoch {min(10, max(fd))}, while L_G rose",
+         bool(fd[max(fd)] < fd[min(fd, key=lambda e: abs(e - 10))] and g_last.mean() > g_first.mean())),
+        ("coverage at least 0.7 at every score from epoch 10 on (no collapse)",
+         all(c >= 0.7 for e, c in coverage.items() if e >= 10) and any(e >= 10 for e in coverage)),
+        ("every class gets at least 1% of the final generator's images",
+         min(final_fractions) >= 0.01),
+        ("bf16 FD within 25% of fp32's or better at every shared score after 1",
+         bool(shared) and all(fd[e] <= 1.25 * fd32[e] for e in shared)),
+        (f"period-2 checkerboard: power at ({h // 2}, {w_px // 2}) over 10x the real images'",
+         bool(excess[h // 2, w_px // 2] > 10)),
+        ("elsewhere the spectra agree: median power ratio between 0.5 and 2",
+         bool(0.5 < excess.flatten()[1:].median() < 2)),
+    ]
+
+
 def run_summary(history: dict) -> str:
     """Where a run came from: its size and training time, then per session (start or resumption) the epochs it
     trained, the commit of the code, the device and the precision."""
@@ -126,15 +195,23 @@ def run_summary(history: dict) -> str:
     return "\n".join(lines)
 
 
-def quality_table(history: dict, classifier_info: dict) -> str:
-    """The run's quality scores beside the two reference points, one line each."""
+def quality_table(history: dict, classifier_info: dict, label: str = "this run",
+                  others: dict[str, dict] | None = None) -> str:
+    """The run's quality scores by epoch beside the two reference points, and those of `others` (name -> history,
+    e.g. the same run in another precision) in further columns, at equal epochs."""
+    runs = {label: history, **(others or {})}
     reference = history["quality_reference"]
-    rows = [("real training images (floor)", reference["real_train_images"]),
-            ("untrained generator (ceiling)", reference["untrained_generator"]),
-            *[(f"generator after epoch {q['epoch']}", q) for q in history["quality"]]]
+    by_epoch = [{q["epoch"]: q for q in run["quality"]} for run in runs.values()]
+    width = max(22, *(len(name) + 3 for name in runs))
+    score = lambda q: f"{q['frechet_distance']:>{width - 10}.2f}{q['coverage']:>10.3f}" if q else " " * width
+    rows = [("real training images (floor)", [reference["real_train_images"]]),
+            ("untrained generator (ceiling)", [reference["untrained_generator"]]),
+            *[(f"after epoch {epoch}", [scores.get(epoch) for scores in by_epoch])
+              for epoch in sorted(set().union(*by_epoch))]]
     lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} "
-             f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']})",
-             f"{'Fréchet distance on ' + format(history['config']['eval_samples'], ',') + ' images':<40}"
-             f"{'FD':>9}{'coverage':>10}"]
-    lines += [f"{name:<40}{score['frechet_distance']:>9.2f}{score['coverage']:>10.3f}" for name, score in rows]
+             f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']}); "
+             f"{history['config']['eval_samples']:,} images per score",
+             f"{'':<30}" + "".join(f"{name:>{width}}" for name in runs),
+             f"{'':<30}" + f"{'FD':>{width - 10}}{'coverage':>10}" * len(runs)]
+    lines += [f"{name:<30}" + "".join(score(q) for q in scores) for name, scores in rows]
     return "\n".join(lines)

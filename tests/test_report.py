@@ -42,3 +42,23 @@ def test_run_summary_names_each_session_with_its_epochs_and_commit():
         "3 epochs x 4 steps on 1,000 images, 3.0 min of training",
         "epochs 1-2: code at aaaaaaaaaa, cpu (x86_64), bfloat16",
         "epochs 3-3: code at bbbbbbbbbb + uncommitted changes, cpu (x86_64), bfloat16"]
+
+
+def test_quality_table_puts_other_runs_in_columns_at_equal_epochs():
+    score = lambda epoch, fd: {"epoch": epoch, "frechet_distance": fd, "coverage": 0.5}
+    reference = {"real_train_images": score(0, 1.0), "untrained_generator": score(0, 800.0)}
+    run = {"config": {"eval_samples": 5000}, "quality_reference": reference,
+           "quality": [score(1, 400.0), score(5, 300.0)]}
+    other = {**run, "quality": [score(1, 410.0), score(10, 200.0)]}
+    info = {"test_accuracy": 0.9085, "epochs": 5, "seed": 0}
+    lines = report.quality_table(run, info, "bf16", {"fp32": other}).splitlines()
+    assert lines[0] == "classifier: test accuracy 90.85% (5 epochs, seed 0); 5,000 images per score"
+    assert lines[1].split() == ["bf16", "fp32"] and lines[2].split() == ["FD", "coverage"] * 2
+    rows = {line[:30].strip(): line[30:].split() for line in lines[3:]}
+    assert rows == {"real training images (floor)": ["1.00", "0.500"],
+                    "untrained generator (ceiling)": ["800.00", "0.500"],
+                    "after epoch 1": ["400.00", "0.500", "410.00", "0.500"],
+                    "after epoch 5": ["300.00", "0.500"],
+                    "after epoch 10": ["200.00", "0.500"]}
+    first_column_end = lines[1].index("bf16") + len("bf16")
+    assert lines[-1].index("200.00") >= first_column_end    # epoch 10 is fp32's score, not bf16's
