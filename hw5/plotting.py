@@ -184,18 +184,29 @@ def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple
     return fig
 
 
-def plot_excess_power(ratio: torch.Tensor, title: str) -> Figure:
-    """log10 of generated/real power over the frequency plane, zero frequency in the middle: red where the
-    generator puts more power than real images have, blue where less."""
+def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: int) -> Figure:
+    """Left: log10 of generated/real power over the frequency plane for the generator after `epoch`, zero
+    frequency in the middle (red: more power than real images have, blue: less). Right: that ratio at the
+    checkerboard frequencies after every epoch, from ratio_by_epoch (E, H, W)."""
     shifted = np.log10(np.fft.fftshift(np.asarray(ratio)))
     h, w = shifted.shape
     limit = np.abs(shifted).max()
-    fig, ax = plt.subplots(figsize=(4.2, 3.4))
-    image = ax.imshow(shifted, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
-                      extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
+    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(7.5, 3.1), gridspec_kw={"width_ratios": [1, 1.15]})
+    image = ax_map.imshow(shifted, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
+                          extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
-    ax.set_xticks(ticks)
-    ax.set_yticks(ticks)
-    ax.set(xlabel="cycles per image, across", ylabel="cycles per image, down", title=title)
-    fig.colorbar(image, ax=ax, label=r"$\log_{10}$ (generated / real power)")
+    ax_map.set_xticks(ticks)
+    ax_map.set_yticks(ticks)
+    ax_map.set(xlabel="cycles per image, across", ylabel="cycles per image, down",
+               title=f"After epoch {epoch}: generated / real")
+    fig.colorbar(image, ax=ax_map, label=r"$\log_{10}$ power ratio", shrink=0.85)
+    epochs = np.arange(1, len(ratio_by_epoch) + 1)
+    for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue")):
+        ax_epochs.plot(epochs, ratio_by_epoch[:, k, l], "o-", color=color, ms=2.5, lw=1,
+                       label=f"({k}, {l}): period {h // k} px")
+    ax_epochs.axhline(1, color="gray", ls=":", lw=1, label="as real images")
+    ax_epochs.set(yscale="log", xlabel="epoch", ylabel="generated / real power",
+                  title="Checkerboard frequencies, fixed-noise samples")
+    ax_epochs.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
     return fig

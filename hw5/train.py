@@ -8,6 +8,7 @@ then both players' gradients from that same pass and one Adam step each (a simul
 CLI: ``python -m hw5.train --run-dir DIR [--epochs N] [--limit N] [--seed S] [--batch-size B] [--device D]``.
 """
 import argparse
+import contextlib
 import platform
 import subprocess
 import sys
@@ -18,6 +19,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 import torchvision
+
+try:
+    import fcntl
+except ImportError:  # Windows: runs are not locked there
+    fcntl = None
 
 from .config import TrainConfig, as_record
 from .data import DataError, load_images
@@ -33,6 +39,7 @@ HISTORY = "history.json"           # config, losses, timings, provenance
 GENERATOR = "generator.pt"         # final weights (state dicts)
 DISCRIMINATOR = "discriminator.pt"
 SAMPLES = "samples.pt"             # (epochs, num_fixed_noise, 1, 28, 28): G(fixed_noise) after every epoch
+LOCK = ".lock"                     # held while a process trains the run; git-ignored
 CHECKPOINT_FORMAT = 1
 
 
@@ -165,6 +172,21 @@ def writable_dir(run_dir: Path) -> Path:
     return run_dir
 
 
+@contextlib.contextmanager
+def locked(run_dir: Path):
+    """An exclusive lock on run_dir for as long as the block runs: a second process (another notebook, a
+    forgotten terminal) cannot train, resume or clean up the same run at the same time. The operating system
+    drops the lock when its process dies, so a killed run never leaves a stale one."""
+    with open(run_dir / LOCK, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunError(f"{run_dir} is being trained by another process: wait for it to finish, or stop "
+                               f"it first") from None
+        yield
+
+
 def load_checkpoint(path: Path, device: torch.device) -> dict:
     try:
         state = load_torch_checked(path, map_location=device, weights_only=False)
@@ -225,6 +247,13 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     device = pick_device(device)
     dtype = resolve_precision(config.precision, device)
     run_dir = writable_dir(run_dir)
+    with locked(run_dir):
+        return train_unlocked(config, run_dir, device, dtype, data_root, progress)
+
+
+def train_unlocked(config: TrainConfig, run_dir: Path, device: torch.device, dtype: torch.dtype, data_root: Path,
+                   progress: bool) -> dict:
+    """train(), for the one process that holds the run directory's lock."""
     remove_stale_temporaries(run_dir)
     done = finished_run(run_dir, config)
     if done is not None:

@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+import torch
 
 from hw5 import report
 
@@ -62,3 +63,51 @@ def test_quality_table_puts_other_runs_in_columns_at_equal_epochs():
                     "after epoch 10": ["200.00", "0.500"]}
     first_column_end = lines[1].index("bf16") + len("bf16")
     assert lines[-1].index("200.00") >= first_column_end    # epoch 10 is fp32's score, not bf16's
+
+
+def claimed_run() -> tuple[dict, dict, torch.Tensor, torch.Tensor]:
+    """A made-up 50-epoch run with everything the commentary says of the committed one: the three loss phases
+    with anti-correlated swings, the Fréchet distances, coverage, classes, an fp32 twin and the spectra."""
+    per_epoch = 20
+    steps = np.arange(50 * per_epoch)
+    epoch = steps // per_epoch + 1
+    swing = 0.1 * np.sin(2 * np.pi * steps / 80)
+    d = np.select([epoch <= 10, epoch <= 20], [1.25, 1.0], 0.8) + swing
+    g = np.select([epoch <= 10, epoch <= 20], [0.85, 1.2], 1.7) - swing
+    history = history_from(d, g, per_epoch)
+    distances = {1: 480, 5: 490, 10: 300, 15: 310, 20: 300, 25: 370, 30: 280, 35: 230, 40: 170, 45: 210, 50: 180}
+    fractions = [0.075] * 9 + [0.325]
+    history["quality"] = [{"epoch": e, "frechet_distance": fd, "coverage": 0.8, "class_fractions": fractions}
+                          for e, fd in distances.items()]
+    history["quality_reference"] = {"real_train_images": {"frechet_distance": 1.0, "class_fractions": [0.1] * 10}}
+    fp32 = {"quality": [{**q, "frechet_distance": 1.1 * q["frechet_distance"]} for q in history["quality"]]}
+    excess = torch.full((28, 28), 0.6, dtype=torch.float64)
+    excess[14, 14] = 2.0
+    by_epoch = torch.ones(50, 28, 28, dtype=torch.float64)
+    by_epoch[:25, 14, 14], by_epoch[25:, 14, 14], by_epoch[30, 14, 14] = 40.0, 5.0, 20.0
+    return history, fp32, excess, by_epoch
+
+
+def test_commentary_claims_hold_for_a_run_that_fits_them_and_fail_where_it_does_not():
+    history, fp32, excess, by_epoch = claimed_run()
+    claims = report.commentary_claims(history, fp32, excess, by_epoch)
+    assert [statement for statement, holds in claims if not holds] == []
+    history["quality"][6]["coverage"] = 0.2                                        # a collapse at epoch 30
+    fp32["quality"] = [{**q, "frechet_distance": 0.9 * q["frechet_distance"]} for q in history["quality"]]
+    excess[14, 14] = 8.0                                                           # a strong final checkerboard
+    failed = [statement for statement, holds in report.commentary_claims(history, fp32, excess, by_epoch)
+              if not holds]
+    assert [statement.split(":")[0] for statement in failed] == ["quality", "precision", "artifacts"]
+    assert "coverage" in failed[0] and "final generator" in failed[2]
+    assert "FAILS  quality: coverage" in report.claims_table(report.commentary_claims(history, fp32, excess,
+                                                                                         by_epoch))
+
+
+def test_commentary_claims_of_a_two_epoch_smoke_run_are_computed_and_mostly_fail():
+    history, fp32, excess, by_epoch = claimed_run()
+    short = history_from(np.array(history["d_loss_per_step"][:40]), np.array(history["g_loss_per_step"][:40]), 20)
+    short.update(quality=history["quality"][:1] + [{**history["quality"][1], "epoch": 2}],
+                 quality_reference=history["quality_reference"])
+    claims = report.commentary_claims(short, fp32, excess, by_epoch[:2])
+    assert len(claims) == len(report.commentary_claims(history, fp32, excess, by_epoch))
+    assert sum(holds for _, holds in claims) < len(claims) / 2

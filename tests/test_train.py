@@ -141,3 +141,19 @@ def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "run").exists()  # nothing was written
+
+
+@pytest.mark.skipif(training.fcntl is None, reason="no flock on this system")
+def test_a_run_held_by_another_process_is_refused_and_left_alone(tmp_path, tiny_fashion):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    stale = run_dir / ".checkpoint.pt.tmp"       # to another process, this is a write in progress
+    stale.write_bytes(b"half a checkpoint")
+    config = TrainConfig(epochs=1, limit=64, batch_size=32, eval_samples=0)
+    with open(run_dir / training.LOCK, "a") as handle:
+        training.fcntl.flock(handle, training.fcntl.LOCK_EX | training.fcntl.LOCK_NB)
+        with pytest.raises(RunError, match="being trained by another process"):
+            train(config, run_dir, data_root=tiny_fashion, progress=False)
+        assert stale.exists() and not (run_dir / training.CHECKPOINT).exists()
+    train(config, run_dir, data_root=tiny_fashion, progress=False)   # lock released: it trains
+    assert training.read_history(run_dir)["finished"]
