@@ -150,7 +150,10 @@ def plot_quality(history: dict, label: str = "generator", others: dict[str, dict
     for key, style, name in (("untrained_generator", "--", "untrained generator"),
                              ("real_train_images", ":", "real training images")):
         ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=name)
-    ax_fd.set(yscale="log", xlabel="epoch", ylabel="Fréchet distance to test set",
+    highest = max([reference["untrained_generator"]["frechet_distance"]]
+                  + [q["frechet_distance"] for _, run, _, _ in runs for q in run["quality"]])
+    ax_fd.set_ylim(-0.02 * highest, 1.08 * highest)   # linear, so that gaps between runs read at a glance
+    ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
     ax_fd.legend(fontsize=7, frameon=False)
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")

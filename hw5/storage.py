@@ -80,6 +80,9 @@ def load_json(path: Path):
 
 
 def save_figure(fig, path: Path) -> Path:
-    """Save a matplotlib figure; the format follows the suffix (.pdf for vector, .png for raster)."""
+    """Save a matplotlib figure; the format follows the suffix (.pdf for vector, .png for raster). A PDF gets no
+    creation date, so the same figure gives the same bytes on every rebuild."""
     path = Path(path)
-    return atomic_write(path, lambda f: fig.savefig(f, format=path.suffix[1:], bbox_inches="tight"))
+    metadata = {"CreationDate": None} if path.suffix == ".pdf" else None
+    return atomic_write(path, lambda f: fig.savefig(f, format=path.suffix[1:], bbox_inches="tight",
+                                                    metadata=metadata))

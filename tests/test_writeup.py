@@ -62,3 +62,20 @@ def test_missing_tex_is_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(writeup.WriteupError, match="xelatex and pandoc not found.*texlive-xetex"):
         writeup.render_pdf(ROOT / "hw5.ipynb", target)
     assert target.read_bytes() == b"the previous PDF"
+
+
+def test_a_figure_saved_at_two_moments_is_the_same_pdf(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    from hw5.storage import save_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 3, 2])
+    saved = []
+    for moment in ("1000000000", "2000000000"):   # matplotlib dates a PDF from SOURCE_DATE_EPOCH when it is set
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", moment)
+        saved.append(save_figure(fig, tmp_path / f"{moment}.pdf").read_bytes())
+    plt.close(fig)
+    assert saved[0] == saved[1] and saved[0].startswith(b"%PDF")
