@@ -7,3 +7,9 @@ RUNS_DIR = ROOT / "runs"                # one folder per training run
 DEFAULT_RUN_DIR = RUNS_DIR / "dcgan"    # the committed 50-epoch run the write-up shows
 FP32_RUN_DIR = RUNS_DIR / "dcgan-fp32" # the same run in plain fp32, for its quality curve (history only)
 FIGURES_DIR = ROOT / "figures"          # figures the write-up shows, as vector PDF
+
+
+def shown(path: Path) -> Path:
+    """A path as the write-up prints it: relative to the project root when inside it, else as it is."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

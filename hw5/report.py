@@ -145,13 +145,15 @@ def commentary_claims(history: dict, fp32_history: dict, excess: torch.Tensor,
     d = np.array([e["d_loss"] for e in history["epochs"]])
     g = np.array([e["g_loss"] for e in history["epochs"]])
     n = len(d)
-    mean_over = lambda x, first, last: x[first - 1:last].mean() if last <= n else nan   # epochs first..last
+    mean_over = lambda x, first, last: x[first - 1:last].mean() if last <= len(x) else nan   # epochs first..last
     d_first, g_first = step_losses(history, 1, min(10, n))
     d_last, g_last = step_losses(history, max(1, n - 9), n)
     d_steps, g_steps = np.array(history["d_loss_per_step"]), np.array(history["g_loss_per_step"])
     tens = [(mean_over(d, k, k + 9), mean_over(g, k, k + 9)) for k in (21, 31, 41)]
     fd = {q["epoch"]: q["frechet_distance"] for q in history["quality"]}
     fd32 = {q["epoch"]: q["frechet_distance"] for q in fp32_history["quality"]}
+    d32 = np.array([e["d_loss"] for e in fp32_history["epochs"]])
+    g32 = np.array([e["g_loss"] for e in fp32_history["epochs"]])
     shared = sorted(set(fd) & set(fd32) - {1})
     later = [e for e in sorted(fd) if e >= 10]
     at = lambda scores, epoch: scores.get(epoch, nan)
@@ -191,8 +193,18 @@ def commentary_claims(history: dict, fp32_history: dict, excess: torch.Tensor,
          any(e >= 10 for e in coverage) and all(c >= 0.7 for e, c in coverage.items() if e >= 10)),
         ("quality: every class >= 1% of the final images, top >= 2x real",
          min(fractions) >= 0.01 and max(fractions) >= 2 * real_fractions[int(np.argmax(fractions))]),
-        ("precision: bf16 FD below fp32's at half the shared scores or more",
-         bool(shared) and 2 * sum(fd[e] < fd32[e] for e in shared) >= len(shared)),
+        ("precision: FD within 2% after epoch 1, over 10% apart after 5",
+         abs(at(fd, 1) / at(fd32, 1) - 1) < 0.02 and abs(at(fd, 5) / at(fd32, 5) - 1) > 0.1),
+        ("precision: each run has the lower FD at 3 or more shared scores",
+         min(sum(fd[e] < fd32[e] for e in shared), sum(fd32[e] < fd[e] for e in shared)) >= 3),
+        ("precision: final FDs of the two runs within 10% of each other",
+         abs(fd[max(fd)] / at(fd32, max(fd)) - 1) < 0.1),
+        ("precision: 10-epoch loss means of the two runs within 0.1",
+         all(abs(mean_over(x, k, k + 9) - mean_over(x32, k, k + 9)) < 0.1
+             for x, x32 in ((d, d32), (g, g32)) for k in range(1, 42, 10))),
+        ("precision: fp32's median epoch takes over 1.3x bf16's",
+         np.median([e["seconds"] for e in fp32_history["epochs"]])
+         > 1.3 * np.median([e["seconds"] for e in history["epochs"]])),
         (f"artifacts: ({h // 2}, {w // 2}) power > 10x real, median of epochs 1-25",
          early > 10),
         ("artifacts: median of epochs 26-50 under a third of that",
@@ -210,11 +222,13 @@ def claims_table(claims: list[tuple[str, bool]]) -> str:
 
 
 def run_summary(history: dict) -> str:
-    """Where a run came from: its size and training time, then per session (start or resumption) the epochs it
-    trained, the commit of the code, the device and the precision."""
-    seconds = sum(e["seconds"] for e in history["epochs"])
+    """Where a run came from: its size and training time (in all, and the median epoch, which other work on the
+    machine slows less), then per session (start or resumption) the epochs it trained, the commit of the code,
+    the device and the precision."""
+    seconds = [e["seconds"] for e in history["epochs"]]
     lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
-             f"{history['num_images']:,} images, {seconds / 60:.1f} min of training"]
+             f"{history['num_images']:,} images, {sum(seconds) / 60:.1f} min training, "
+             f"median epoch {np.median(seconds):.1f} s"]
     sessions = history["sessions"]
     for k, session in enumerate(sessions):
         last = sessions[k + 1]["start_epoch"] - 1 if k + 1 < len(sessions) else history["epochs_done"]

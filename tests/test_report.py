@@ -36,11 +36,12 @@ def test_loss_summary_reports_anticorrelated_swings_and_the_drift():
 
 def test_run_summary_names_each_session_with_its_epochs_and_commit():
     session = {"device": "cpu", "device_name": "x86_64", "precision": "bfloat16", "dirty": False}
-    history = {"epochs_done": 3, "num_images": 1000, "epochs": [{"steps": 4, "seconds": 60.0}] * 3,
+    history = {"epochs_done": 3, "num_images": 1000,
+               "epochs": [{"steps": 4, "seconds": s} for s in (50.0, 60.0, 70.0)],
                "sessions": [{**session, "start_epoch": 1, "commit": "a" * 40},
                             {**session, "start_epoch": 3, "commit": "b" * 40, "dirty": True}]}
     assert report.run_summary(history).splitlines() == [
-        "3 epochs x 4 steps on 1,000 images, 3.0 min of training",
+        "3 epochs x 4 steps on 1,000 images, 3.0 min training, median epoch 60.0 s",
         "epochs 1-2: code at aaaaaaaaaa, cpu (x86_64), bfloat16",
         "epochs 3-3: code at bbbbbbbbbb + uncommitted changes, cpu (x86_64), bfloat16"]
 
@@ -75,12 +76,15 @@ def claimed_run() -> tuple[dict, dict, torch.Tensor, torch.Tensor]:
     d = np.select([epoch <= 10, epoch <= 20], [1.25, 1.0], 0.8) + swing
     g = np.select([epoch <= 10, epoch <= 20], [0.85, 1.2], 1.7) - swing
     history = history_from(d, g, per_epoch)
+    history["epochs"] = [{**e, "seconds": 50.0} for e in history["epochs"]]
     distances = {1: 480, 5: 490, 10: 300, 15: 310, 20: 300, 25: 370, 30: 280, 35: 230, 40: 170, 45: 210, 50: 180}
     fractions = [0.075] * 9 + [0.325]
     history["quality"] = [{"epoch": e, "frechet_distance": fd, "coverage": 0.8, "class_fractions": fractions}
                           for e, fd in distances.items()]
     history["quality_reference"] = {"real_train_images": {"frechet_distance": 1.0, "class_fractions": [0.1] * 10}}
-    fp32 = {"quality": [{**q, "frechet_distance": 1.1 * q["frechet_distance"]} for q in history["quality"]]}
+    fp32 = {"epochs": [{**e, "seconds": 80.0} for e in history["epochs"]],     # the same losses, slower
+            "quality": [{**q, "frechet_distance": factor * q["frechet_distance"]}   # equal after epoch 1, then
+                        for q, factor in zip(history["quality"], [1.0] + [1.15, 0.85] * 4 + [1.15, 0.95])]}  # by turns
     excess = torch.full((28, 28), 0.6, dtype=torch.float64)
     excess[14, 14] = 2.0
     by_epoch = torch.ones(50, 28, 28, dtype=torch.float64)
@@ -93,7 +97,8 @@ def test_commentary_claims_hold_for_a_run_that_fits_them_and_fail_where_it_does_
     claims = report.commentary_claims(history, fp32, excess, by_epoch)
     assert [statement for statement, holds in claims if not holds] == []
     history["quality"][6]["coverage"] = 0.2                                        # a collapse at epoch 30
-    fp32["quality"] = [{**q, "frechet_distance": 0.9 * q["frechet_distance"]} for q in history["quality"]]
+    fp32["quality"] = [{**q, "frechet_distance": factor * q["frechet_distance"]}       # fp32 better at every score
+                       for q, factor in zip(history["quality"], [1.0, 0.85] + [0.95] * 9)]
     excess[14, 14] = 8.0                                                           # a strong final checkerboard
     failed = [statement for statement, holds in report.commentary_claims(history, fp32, excess, by_epoch)
               if not holds]
@@ -106,8 +111,14 @@ def test_commentary_claims_hold_for_a_run_that_fits_them_and_fail_where_it_does_
 def test_commentary_claims_of_a_two_epoch_smoke_run_are_computed_and_mostly_fail():
     history, fp32, excess, by_epoch = claimed_run()
     short = history_from(np.array(history["d_loss_per_step"][:40]), np.array(history["g_loss_per_step"][:40]), 20)
-    short.update(quality=history["quality"][:1] + [{**history["quality"][1], "epoch": 2}],
+    short.update(epochs=history["epochs"][:2], quality=history["quality"][:1] + [{**history["quality"][1], "epoch": 2}],
                  quality_reference=history["quality_reference"])
     claims = report.commentary_claims(short, fp32, excess, by_epoch[:2])
     assert len(claims) == len(report.commentary_claims(history, fp32, excess, by_epoch))
     assert sum(holds for _, holds in claims) < len(claims) / 2
+
+
+def test_paths_inside_the_project_are_shown_relative_to_it(tmp_path):
+    from hw5.paths import DEFAULT_RUN_DIR, shown
+    assert str(shown(DEFAULT_RUN_DIR)) == "runs/dcgan"
+    assert shown(tmp_path) == tmp_path.resolve()
