@@ -138,7 +138,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
 def plot_quality(history: dict, label: str = "generator", others: dict[str, dict] | None = None) -> Figure:
     """Fréchet distance of the generator against epochs, between its two reference points, and class coverage;
     `others` (name -> history) adds the curves of other runs, dashed, for comparison at equal epochs."""
-    quality, reference = history["quality"], history["quality_reference"]
+    reference = history["quality_reference"]
     fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(7.5, 2.9), gridspec_kw={"width_ratios": [3, 2]})
     runs = [(label, history, "tab:green", "o-"),
             *[(name, other, color, "s--") for (name, other), color in zip((others or {}).items(), ("tab:purple",

@@ -151,15 +151,16 @@ def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 
 
 
 def power_spectrum(images: torch.Tensor) -> torch.Tensor:
-    """Mean power |FFT|² of (N, 1, H, W) images, each centred on its own mean: (H, W) float64, entry [k, l] at
-    k cycles per image down and l across (index H - k is frequency -k)."""
-    x = images.squeeze(1).double()
+    """Mean power |FFT|² of (..., N, 1, H, W) images, each centred on its own mean, over the N images:
+    (..., H, W) float64, entry [k, l] at k cycles per image down and l across (index H - k is frequency -k)."""
+    x = images.squeeze(-3).double()
     x = x - x.mean(dim=(-2, -1), keepdim=True)
-    return torch.fft.fft2(x).abs().square().mean(0)
+    return torch.fft.fft2(x).abs().square().mean(-3)
 
 
 def excess_power(generated: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-    """Power of generated over real images at each spatial frequency, (H, W): 1 where they match. Periodic
+    """Power of generated over real images at each spatial frequency, (..., H, W) for generated images
+    (..., N, 1, H, W), e.g. one set per epoch, and real ones (M, 1, H, W): 1 where they match. Periodic
     artifacts of the stride-2 transposed convolutions (checkerboards of period 2 and 4 pixels) show up as
     peaks at H/2 and H/4 cycles per image."""
     return power_spectrum(generated) / power_spectrum(real)

@@ -123,3 +123,10 @@ def test_excess_power_is_one_for_the_same_images_and_peaks_where_a_checkerboard_
     i, j = torch.meshgrid(torch.arange(28), torch.arange(28), indexing="ij")
     ratio = quality.excess_power(real + 0.05 * (-1.0) ** (i + j), real)
     assert ratio.argmax().item() == 14 * 28 + 14 and ratio[14, 14] > 10
+
+
+def test_excess_power_of_sets_stacked_by_epoch_is_that_of_each_set(test_set):
+    real = test_set[0][:300]
+    by_epoch = torch.rand(3, 16, 1, 28, 28, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    torch.testing.assert_close(quality.excess_power(by_epoch, real),
+                               torch.stack([quality.excess_power(images, real) for images in by_epoch]))
