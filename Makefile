@@ -6,8 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended texlive-plain-generic pandoc fonts-dejavu-core \
-                   dataset-fashion-mnist poppler-utils
+SYSTEM_PACKAGES := $(shell grep -v '^\#' tools/system-packages.txt)
 
 # HW5_SMOKE=1 shrinks every cell to about a minute and writes to build/smoke/, leaving the committed
 # notebook, run and PDF untouched.

@@ -5,6 +5,7 @@ The straightforward port (kept here as the reference): torchvision's DataLoader 
 fp32, the discriminator updated on `fake.detach()`, then the generator updated through a second D pass.
 """
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -13,10 +14,11 @@ import torch
 import torchvision
 from torch.utils.flop_counter import FlopCounterMode
 
-from .config import TrainConfig
-from .data import load_dataset, to_unit_range
+from .config import PRECISIONS, TrainConfig
+from .data import load_images
+from .device import pick_device, precision_name, resolve_precision
+from .gan import batches, build_gan, train_step
 from .paths import DATA_DIR
-from .train import build_gan, pick_device, precision_name, resolve_precision, train_step
 
 
 def sync(device: torch.device) -> None:
@@ -43,12 +45,13 @@ def baseline_images_per_second(steps: int, warmup: int, device: torch.device, da
     transform = torchvision.transforms.Compose([torchvision.transforms.ToTensor(),
                                                 torchvision.transforms.Normalize((0.5,), (0.5,))])
     dataset = torchvision.datasets.FashionMNIST(data_root, train=True, download=True, transform=transform)
-    loader = torch.utils.data.DataLoader(dataset, batch_size=256, shuffle=True, drop_last=True)
-    gan = build_gan(TrainConfig(), device)
+    config = TrainConfig()
+    gan = build_gan(config, device)
     G, D = gan.generator, gan.discriminator
     for i, layer in enumerate(D.features):  # the port uses torch's own dropout, not the project's cheaper mask
         if isinstance(layer, torch.nn.Dropout):
             D.features[i] = torch.nn.Dropout(layer.p)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=config.batch_size, shuffle=True, drop_last=True)
     bce = torch.nn.BCEWithLogitsLoss()
     timed, start = 0, None
     for step, (real, _) in enumerate(loader):
@@ -56,7 +59,7 @@ def baseline_images_per_second(steps: int, warmup: int, device: torch.device, da
             sync(device)
             start = time.perf_counter()
         real = real.to(device)
-        z = torch.randn(len(real), 100, device=device)
+        z = torch.randn(len(real), config.latent_dim, device=device)
         fake = G(z)
         out_real, out_fake = D(real), D(fake.detach())
         d_loss = bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))
@@ -77,40 +80,41 @@ def baseline_images_per_second(steps: int, warmup: int, device: torch.device, da
 
 def project_images_per_second(steps: int, warmup: int, device: torch.device, precision: str,
                               data_root=DATA_DIR) -> float:
-    """This project's training step as hw5.train runs it: the resident data tensor, index slices, same batch."""
+    """This project's training as hw5.train runs it: gan.batches (the resident data tensor, a fresh order each
+    epoch, index slices) feeding gan.train_step, in the precision training resolves."""
     config = TrainConfig(precision=precision)
-    images = to_unit_range(load_dataset(data_root).data).to(device)
+    images = load_images(data_root, train=True)[0].to(device)
     gan = build_gan(config, device)
     dtype = resolve_precision(config.precision, device)
-    gen = torch.Generator().manual_seed(0)
-    order = torch.randperm(len(images), generator=gen).to(device)
-    start = None
-    for step in range(warmup + steps):
+    rng = torch.Generator().manual_seed(config.seed + 1)
+    stream = itertools.chain.from_iterable(batches(images, config, rng) for _ in itertools.count())  # epochs
+    start, timed = None, 0
+    for step, (real, z) in zip(range(warmup + steps), stream):
         if step == warmup:
             sync(device)
             start = time.perf_counter()
-        i = (step * config.batch_size) % (len(images) - config.batch_size)
-        real = images[order[i:i + config.batch_size]]
-        z = torch.randn(len(real), config.latent_dim, generator=gen).to(device)
         train_step(gan, real, z, dtype)
+        timed += len(real) if step >= warmup else 0
     sync(device)
-    return steps * config.batch_size / (time.perf_counter() - start)
+    return timed / (time.perf_counter() - start)
 
 
 def gflop_per_image(device: torch.device) -> float:
     """Matrix flops (convolutions, products) of one training step per image, counted by PyTorch, fp32 step."""
-    gan = build_gan(TrainConfig(), device)
-    real, z = torch.zeros(256, 1, 28, 28, device=device), torch.randn(256, 100, device=device)
+    config = TrainConfig()
+    gan = build_gan(config, device)
+    real = torch.zeros(config.batch_size, 1, 28, 28, device=device)
+    z = torch.randn(config.batch_size, config.latent_dim, device=device)
     with FlopCounterMode(display=False) as counter:
         train_step(gan, real, z, torch.float32)
-    return counter.get_total_flops() / 256 / 1e9
+    return counter.get_total_flops() / config.batch_size / 1e9
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hw5.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="timed steps of each (after the warm-up)")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
+    parser.add_argument("--precision", choices=PRECISIONS, default=TrainConfig().precision)
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     args = parser.parse_args(argv)
     device = pick_device(args.device)
@@ -131,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                       "peak_gflops_fp32": round(peak32, 1), "peak_gflops_bf16": round(peak16, 1),
                       "fraction_of_peak": round(ours * flops / peak, 3),
                       "precision": precision_name(precision), "device": str(device),
-                      "hours_for_50_epochs": round(50 * 60000 / ours / 3600, 2)}))
+                      "hours_for_50_epochs": round(TrainConfig().epochs * 60000 / ours / 3600, 2)}))
     return 0
 
 

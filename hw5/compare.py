@@ -5,12 +5,15 @@ import argparse
 import sys
 from dataclasses import replace
 
-from .config import TrainConfig
+from .config import PRECISIONS, TrainConfig
 from .paths import RUNS_DIR
-from .train import read_history, train
+from .runs import History
+from .train import train
+
+FIXED_PRECISIONS = [p for p in PRECISIONS if p != "auto"]
 
 
-def comparison_table(histories: dict[str, dict]) -> str:
+def comparison_table(histories: dict[str, History]) -> str:
     names = list(histories)
     epochs = sorted({q["epoch"] for h in histories.values() for q in h["quality"]})
     lines = [f"{'epoch':>5}  " + "  ".join(f"{name:>22}" for name in names),
@@ -28,15 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hw5.compare", description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--precisions", nargs="+", default=["fp32", "bf16"], choices=["fp32", "bf16"])
+    parser.add_argument("--precisions", nargs="+", default=FIXED_PRECISIONS, choices=FIXED_PRECISIONS)
     args = parser.parse_args(argv)
     histories = {}
     for seed in args.seeds:
         for precision in args.precisions:
-            run_dir = RUNS_DIR / "compare" / f"{precision}-seed{seed}"
             config = replace(TrainConfig(), epochs=args.epochs, seed=seed, precision=precision)
-            train(config, run_dir, device="cpu")
-            histories[f"{precision} seed {seed}"] = read_history(run_dir)
+            histories[f"{precision} seed {seed}"] = train(config, RUNS_DIR / "compare" / f"{precision}-seed{seed}",
+                                                          device="cpu")
     print(comparison_table(histories))
     return 0
 

@@ -2,7 +2,11 @@
 import os
 from dataclasses import asdict, dataclass, replace
 
+from .models import LATENT_DIM
+
 SMOKE_ENV = "HW5_SMOKE"
+GRID_EPOCHS = (10, 30, 50)            # the assignment shows samples after these epochs (Q3e)
+PRECISIONS = ("auto", "fp32", "bf16")  # the compute precisions a run can ask for (hw5.device)
 
 
 @dataclass(frozen=True)
@@ -12,11 +16,11 @@ class TrainConfig:
     lr: float = 1e-4           # Adam learning rate of both players (the assignment's)
     adam_betas: tuple = (0.9, 0.999)  # Keras' Adam defaults, which the assignment keeps ...
     adam_eps: float = 1e-7     # ... epsilon included (PyTorch's default is 1e-8)
-    latent_dim: int = 100      # length of the noise vector z
+    latent_dim: int = LATENT_DIM  # length of the noise vector z
     num_fixed_noise: int = 16  # fixed noise vectors rendered after every epoch (a 4x4 grid)
     seed: int = 0              # seeds weights, shuffling, latent noise and dropout
     limit: int | None = None   # train on the first `limit` images only (smoke runs); None = all 60000
-    eval_samples: int = 5000   # images per sample-quality evaluation (hw5.quality); 0 = no evaluation
+    eval_samples: int = 5000   # images per sample-quality score (hw5.quality); 0 = no evaluation
     precision: str = "auto"    # matrix products in fp32, bf16 (autocast) or auto: bf16 where the hardware has it
 
     def __post_init__(self):
@@ -32,8 +36,8 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-        if self.precision not in ("auto", "fp32", "bf16"):
-            raise ValueError(f"precision must be auto, fp32 or bf16, got {self.precision!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         object.__setattr__(self, "adam_betas", tuple(self.adam_betas))
 
 

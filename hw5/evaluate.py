@@ -9,18 +9,20 @@ import torch
 
 from .config import TrainConfig
 from .data import DataError
+from .gan import build_gan
 from .paths import DATA_DIR
-from .quality import NUM_SAMPLES
-from .train import RunError, build_gan, load_results, quality_evaluator, reference_scores
+from .quality import evaluator_for, reference_scores
+from .runs import RunError, load_results
 
 
-def evaluate_run(run_dir: Path, data_root: Path = DATA_DIR, num_samples: int = NUM_SAMPLES) -> dict:
+def evaluate_run(run_dir: Path, data_root: Path = DATA_DIR,
+                 num_samples: int = TrainConfig().eval_samples) -> dict:
     history, generator, _ = load_results(run_dir)
     config = TrainConfig(**{**history["config"], "eval_samples": num_samples})
-    evaluator = quality_evaluator(config, data_root)
+    evaluator = evaluator_for(config, data_root)
     final = evaluator.score_generator(generator)
     references = reference_scores(evaluator, build_gan(config, torch.device("cpu")).generator, data_root)
-    return {"run_dir": str(run_dir), "epochs": history["epochs_done"], "num_samples": num_samples,
+    return {"run_dir": str(run_dir), "epochs": history["epochs_done"], "num_samples": config.eval_samples,
             "frechet_distance": final["frechet_distance"], "coverage": final["coverage"],
             "class_fractions": final["class_fractions"],
             "reference_real_train_images": references["real_train_images"]["frechet_distance"],

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from .runs import History
+
 GAP = 1.0  # value of the separators between tiles (white)
 
 
@@ -78,7 +80,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
     return fig
 
 
-def plot_losses(history: dict) -> Figure:
+def plot_losses(history: History) -> Figure:
     """D and G losses: every step faint, epoch means bold, against epochs."""
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
@@ -135,7 +137,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     return fig
 
 
-def plot_quality(history: dict, label: str = "generator", others: dict[str, dict] | None = None) -> Figure:
+def plot_quality(history: History, label: str = "generator", others: dict[str, History] | None = None) -> Figure:
     """Fréchet distance of the generator against epochs, between its two reference points, and class coverage;
     `others` (name -> history) adds the curves of other runs, dashed, for comparison at equal epochs."""
     reference = history["quality_reference"]

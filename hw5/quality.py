@@ -18,18 +18,20 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .config import GRID_EPOCHS, TrainConfig
 from .data import load_images
+from .models import LATENT_DIM, generate
 from .paths import DATA_DIR, ROOT
+from .runs import QualityReference, QualityScore
 from .storage import save_json, save_torch
 
 CLASSIFIER_WEIGHTS = ROOT / "hw5" / "assets" / "classifier.pt"
 CLASSIFIER_INFO = ROOT / "hw5" / "assets" / "classifier.json"
-NUM_SAMPLES = 5000    # generated (and real) images per Fréchet distance: the same number everywhere
 FEATURES = 128
 
 
 class Classifier(nn.Module):
-    """Two conv blocks and a 128-unit hidden layer: about 92% test accuracy on FashionMNIST."""
+    """Two conv blocks and a 128-unit hidden layer (its test accuracy is recorded in CLASSIFIER_INFO)."""
 
     def __init__(self):
         super().__init__()
@@ -120,22 +122,10 @@ def coverage(classes: torch.Tensor) -> tuple[list[float], float]:
     return fractions.tolist(), float(entropy / math.log(10)) + 0.0  # + 0.0: no "-0.0" for one class
 
 
-def evaluation_noise(num_samples: int, latent_dim: int = 100, seed: int = 0) -> torch.Tensor:
+def evaluation_noise(num_samples: int, latent_dim: int = LATENT_DIM, seed: int = 0) -> torch.Tensor:
     """The fixed noise (num_samples, latent_dim) every generator is scored on, from its own random generator
     (never the training one, so scoring cannot change a run)."""
     return torch.randn(num_samples, latent_dim, generator=torch.Generator().manual_seed(seed + 12345))
-
-
-@torch.no_grad()
-def generate(generator: nn.Module, noise: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """G(noise) in eval mode (BatchNorm's running statistics), as float32 (N, 1, 28, 28) on the CPU."""
-    was_training = generator.training
-    generator.eval()
-    device = next(generator.parameters()).device
-    images = torch.cat([generator(noise[i:i + batch_size].to(device)).float().cpu()
-                        for i in range(0, len(noise), batch_size)])
-    generator.train(was_training)
-    return images
 
 
 def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 12,
@@ -167,29 +157,45 @@ def excess_power(generated: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
 
 
 class Evaluator:
-    """Scores sets of images against the test set; generators are scored on NUM_SAMPLES fixed noise vectors
+    """Scores sets of images against the test set; generators are scored on `num_samples` fixed noise vectors
     from their own random generator, so scores are comparable across epochs and use no training randomness."""
 
-    def __init__(self, test_images: torch.Tensor, num_samples: int = NUM_SAMPLES, latent_dim: int = 100,
+    def __init__(self, test_images: torch.Tensor, num_samples: int, latent_dim: int = LATENT_DIM,
                  seed: int = 0, classifier: Classifier | None = None):
         self.classifier = classifier if classifier is not None else load_classifier()
         self.test_stats = statistics(predict(self.classifier, test_images)[0])
         self.num_samples = num_samples
         self.noise = evaluation_noise(num_samples, latent_dim, seed)
 
-    def score_images(self, images: torch.Tensor) -> dict:
+    def score_images(self, images: torch.Tensor) -> QualityScore:
         feats, classes = predict(self.classifier, images)
         fractions, cover = coverage(classes)
         return {"frechet_distance": frechet_distance(*statistics(feats), *self.test_stats),
                 "coverage": cover, "class_fractions": fractions}
 
-    def score_generator(self, generator: nn.Module) -> dict:
+    def score_generator(self, generator: nn.Module) -> QualityScore:
         return self.score_images(generate(generator, self.noise))
 
 
+def evaluator_for(config: TrainConfig, data_root: Path = DATA_DIR) -> Evaluator | None:
+    """The evaluator a run of `config` is scored with (None when its eval_samples is 0)."""
+    if not config.eval_samples:
+        return None
+    test_images, _ = load_images(data_root, train=False)
+    return Evaluator(test_images, config.eval_samples, config.latent_dim, config.seed)
+
+
+def reference_scores(evaluator: Evaluator, untrained: nn.Module, data_root: Path = DATA_DIR) -> QualityReference:
+    """The quality scale's ends, measured the same way: real training images (the floor: what a perfect
+    generator would score with this many images) and the untrained generator (the ceiling)."""
+    real, _ = load_images(data_root, train=True, limit=evaluator.num_samples)
+    return {"real_train_images": evaluator.score_images(real),
+            "untrained_generator": evaluator.score_generator(untrained)}
+
+
 def quality_epochs(epochs: int) -> list[int]:
-    """When training records quality: epoch 1, every 5th, the assignment's 10/30/50, and the last."""
-    return sorted({1, epochs, *range(5, epochs + 1, 5), *(e for e in (10, 30, 50) if e <= epochs)})
+    """When training records quality: epoch 1, every 5th, the assignment's grid epochs, and the last."""
+    return sorted({1, epochs, *range(5, epochs + 1, 5), *(e for e in GRID_EPOCHS if e <= epochs)})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from .storage import atomic_write
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
-SYSTEM_PACKAGES = "texlive-xetex texlive-fonts-recommended texlive-plain-generic pandoc fonts-dejavu-core"
+SYSTEM_PACKAGES = ROOT / "tools" / "system-packages.txt"   # what `make system` installs on Debian/Ubuntu
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 
 
@@ -42,11 +42,17 @@ def execute(notebook: Path, output: Path, kernel: str = KERNEL) -> Path:
     return atomic_write(output, lambda f: f.write(nbformat.writes(nb).encode()))
 
 
+def system_packages() -> list[str]:
+    lines = (line.strip() for line in SYSTEM_PACKAGES.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def check_tools() -> None:
     missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
     if missing:
         raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages "
-                           f"{SYSTEM_PACKAGES} (`make` does this on Debian/Ubuntu), or TeX Live and pandoc elsewhere")
+                           f"{' '.join(system_packages())} (`make` does this on Debian/Ubuntu), or TeX Live with "
+                           f"XeLaTeX, pandoc and the DejaVu fonts elsewhere")
 
 
 def pdf_exporter():

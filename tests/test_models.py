@@ -1,20 +1,14 @@
 import pytest
 import torch
 
-from hw5.models import Discriminator, Generator, count_parameters
+from hw5.models import Discriminator, Dropout16Bit, Generator, count_parameters, layer_rows
 
 
 def output_shapes(model, x):
-    """Output shape (without the batch) of every leaf layer, in execution order."""
-    shapes = []
-    hooks = [m.register_forward_hook(lambda m, i, o: shapes.append((type(m).__name__, tuple(o.shape[1:]))))
-             for m in model.modules() if not list(m.children())]
-    model.eval()
+    """(layer type, output shape without the batch) of every leaf layer in execution order, and the output."""
+    shapes = [(kind, shape) for _, kind, shape, _ in layer_rows(model, x)]
     with torch.no_grad():
-        out = model(x)
-    for h in hooks:
-        h.remove()
-    return shapes, out
+        return shapes, model.eval()(x)
 
 
 def test_generator_layers_and_parameters():
@@ -32,8 +26,8 @@ def test_generator_layers_and_parameters():
 def test_discriminator_layers_and_parameters():
     shapes, out = output_shapes(Discriminator(), torch.randn(5, 1, 28, 28))
     assert shapes == [
-        ("Conv2d", (64, 14, 14)), ("LeakyReLU", (64, 14, 14)), ("Dropout", (64, 14, 14)),
-        ("Conv2d", (128, 7, 7)), ("LeakyReLU", (128, 7, 7)), ("Dropout", (128, 7, 7)),
+        ("Conv2d", (64, 14, 14)), ("LeakyReLU", (64, 14, 14)), ("Dropout16Bit", (64, 14, 14)),
+        ("Conv2d", (128, 7, 7)), ("LeakyReLU", (128, 7, 7)), ("Dropout16Bit", (128, 7, 7)),
         ("Flatten", (6272,)), ("Linear", (1,)),
     ]
     assert out.shape == (5,)  # one logit per image
@@ -51,8 +45,7 @@ def test_layers_follow_the_keras_reference():
 
 
 def test_cheap_dropout_keeps_the_bernoulli_distribution_and_scale():
-    from hw5.models import Dropout
-    layer = Dropout(0.3)
+    layer = Dropout16Bit(0.3)
     x = torch.ones(200_000)
     torch.manual_seed(0)
     y = layer(x)
@@ -62,3 +55,10 @@ def test_cheap_dropout_keeps_the_bernoulli_distribution_and_scale():
     odd = layer.train()(torch.ones(3, 5, 7))                        # odd sizes use half of the last int32
     assert odd.shape == (3, 5, 7) and all(v == 0 or v == pytest.approx(1 / 0.7, rel=1e-5) for v in odd.unique())
     assert torch.equal(layer.eval()(x), x)                          # identity at evaluation
+
+
+def test_layer_rows_count_every_parameter_and_restore_the_mode():
+    g = Generator()
+    rows = layer_rows(g, torch.zeros(2, 100))
+    assert sum(count for *_, count in rows) == count_parameters(g) and g.training
+    assert [name for name, *_ in rows][:2] == ["project.0", "project.1"]

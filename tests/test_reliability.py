@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from hw5 import train as training
+from hw5 import gan as gan_module
 from hw5.config import TrainConfig
 from hw5.paths import ROOT
+from hw5.runs import CHECKPOINT, HISTORY, RunError, load_results, read_history
 from hw5.storage import CHECKED_MAGIC, load_torch_checked
-from hw5.train import CHECKPOINT, HISTORY, RunError, load_results, read_history, train
+from hw5.train import train
 
 EPOCHS, LIMIT, BATCH = 3, 256, 32   # 8 steps an epoch: each process lives a few seconds
 TIME_LIMIT = 60                    # seconds for any one process
@@ -200,17 +201,17 @@ def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_pa
     config = TrainConfig(epochs=2, limit=128, batch_size=64, eval_samples=0)
     run_dir = tmp_path / "run"
     steps = iter(range(100))
-    real_step = training.train_step
+    real_step = gan_module.train_step
 
     def stop_in_epoch_two(*args):  # 2 steps an epoch: the third is in epoch 2, after epoch 1's checkpoint
         if next(steps) == 2:
             raise KeyboardInterrupt
         return real_step(*args)
 
-    monkeypatch.setattr(training, "train_step", stop_in_epoch_two)
+    monkeypatch.setattr(gan_module, "train_step", stop_in_epoch_two)
     with pytest.raises(KeyboardInterrupt):
         train(config, run_dir, data_root=data_root, progress=False)
-    monkeypatch.setattr(training, "train_step", real_step)
+    monkeypatch.setattr(gan_module, "train_step", real_step)
     path = run_dir / CHECKPOINT
     good = path.read_bytes()
     for damage in (good[:len(good) // 2],                                             # truncated

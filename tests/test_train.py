@@ -3,9 +3,12 @@ from dataclasses import replace
 import pytest
 import torch
 
-from hw5 import quality, train as training
+from hw5 import gan as gan_module, models, runs, train as training
 from hw5.config import TrainConfig
-from hw5.train import (RunError, build_gan, load_results, pick_device, train, train_step)
+from hw5.device import DeviceError, pick_device, resolve_precision
+from hw5.gan import build_gan, fixed_noise, gan_losses, train_step
+from hw5.runs import RunError, load_results
+from hw5.train import train
 
 TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
 
@@ -29,8 +32,8 @@ def test_bf16_step_keeps_fp32_weights_and_gives_finite_losses():
     assert d_loss.dtype == g_loss.dtype == torch.float32 and torch.isfinite(d_loss) and torch.isfinite(g_loss)
     assert all(p.dtype == torch.float32 for p in gan.generator.parameters())
     assert all(not torch.equal(a, b) for a, b in zip(before, gan.generator.parameters()))
-    assert training.resolve_precision("fp32", torch.device("cpu")) == torch.float32
-    assert training.resolve_precision("bf16", torch.device("cpu")) == torch.bfloat16
+    assert resolve_precision("fp32", torch.device("cpu")) == torch.float32
+    assert resolve_precision("bf16", torch.device("cpu")) == torch.bfloat16
 
 
 def test_gradients_are_those_of_each_players_own_loss():
@@ -38,7 +41,7 @@ def test_gradients_are_those_of_each_players_own_loss():
     gan = build_gan(TINY, torch.device("cpu"))
     real, z = torch.rand(6, 1, 28, 28) * 2 - 1, torch.randn(6, 100)
     gan.generator.eval(), gan.discriminator.eval()  # deterministic: no dropout, fixed BatchNorm statistics
-    d_loss, g_loss = training.gan_losses(gan.discriminator(real), gan.discriminator(gan.generator(z)))
+    d_loss, g_loss = gan_losses(gan.discriminator(real), gan.discriminator(gan.generator(z)))
     d_loss.backward(inputs=list(gan.discriminator.parameters()), retain_graph=True)
     expected_d = [p.grad.clone() for p in gan.discriminator.parameters()]
     g_loss.backward(inputs=list(gan.generator.parameters()))
@@ -65,20 +68,20 @@ def test_run_writes_history_samples_and_final_weights(tmp_path, tiny_fashion):
     loaded, generator, samples = load_results(tmp_path / "run")
     assert loaded == history
     assert samples.shape == (2, 16, 1, 28, 28) and samples.abs().max() <= 1
-    z = training.fixed_noise(TINY)
-    torch.testing.assert_close(quality.generate(generator, z), samples[-1])  # samples come from the saved G
+    z = fixed_noise(TINY)
+    torch.testing.assert_close(models.generate(generator, z), samples[-1])  # samples come from the saved G
 
 
 def test_fixed_noise_is_the_same_in_every_run():
-    assert torch.equal(training.fixed_noise(TINY), training.fixed_noise(TINY))
-    assert not torch.equal(training.fixed_noise(TINY), training.fixed_noise(replace(TINY, seed=4)))
+    assert torch.equal(fixed_noise(TINY), fixed_noise(TINY))
+    assert not torch.equal(fixed_noise(TINY), fixed_noise(replace(TINY, seed=4)))
 
 
 def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, tiny_fashion, monkeypatch):
     straight = train(TINY, tmp_path / "straight", data_root=tiny_fashion, progress=False)
 
     calls = {"n": 0}
-    real_step = training.train_step
+    real_step = gan_module.train_step
 
     def interrupted_step(*args):
         calls["n"] += 1
@@ -86,10 +89,10 @@ def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, 
             raise KeyboardInterrupt
         return real_step(*args)
 
-    monkeypatch.setattr(training, "train_step", interrupted_step)
+    monkeypatch.setattr(gan_module, "train_step", interrupted_step)
     with pytest.raises(KeyboardInterrupt):
         train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
-    monkeypatch.setattr(training, "train_step", real_step)
+    monkeypatch.setattr(gan_module, "train_step", real_step)
     resumed = train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
 
     assert [s["start_epoch"] for s in resumed["sessions"]] == [1, 2]
@@ -122,9 +125,9 @@ def test_device_errors_are_clear(monkeypatch, tmp_path, capsys):
     assert training.main(["--run-dir", str(tmp_path / "run"), "--device", "cuda"]) == 2
     assert capsys.readouterr().err.startswith("error: --device cuda was asked for, but PyTorch sees no CUDA GPU")
     assert not (tmp_path / "run").exists()
-    with pytest.raises(RunError, match="no CUDA GPU"):
+    with pytest.raises(DeviceError, match="no CUDA GPU"):
         pick_device("cuda")
-    with pytest.raises(RunError, match="unknown device"):
+    with pytest.raises(DeviceError, match="unknown device"):
         pick_device("tpu")
     assert pick_device("cpu") == torch.device("cpu")
 
@@ -143,17 +146,17 @@ def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
     assert not (tmp_path / "run").exists()  # nothing was written
 
 
-@pytest.mark.skipif(training.fcntl is None, reason="no flock on this system")
+@pytest.mark.skipif(runs.fcntl is None, reason="no flock on this system")
 def test_a_run_held_by_another_process_is_refused_and_left_alone(tmp_path, tiny_fashion):
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     stale = run_dir / ".checkpoint.pt.tmp"       # to another process, this is a write in progress
     stale.write_bytes(b"half a checkpoint")
     config = TrainConfig(epochs=1, limit=64, batch_size=32, eval_samples=0)
-    with open(run_dir / training.LOCK, "a") as handle:
-        training.fcntl.flock(handle, training.fcntl.LOCK_EX | training.fcntl.LOCK_NB)
+    with open(run_dir / runs.LOCK, "a") as handle:
+        runs.fcntl.flock(handle, runs.fcntl.LOCK_EX | runs.fcntl.LOCK_NB)
         with pytest.raises(RunError, match="being trained by another process"):
             train(config, run_dir, data_root=tiny_fashion, progress=False)
-        assert stale.exists() and not (run_dir / training.CHECKPOINT).exists()
+        assert stale.exists() and not (run_dir / runs.CHECKPOINT).exists()
     train(config, run_dir, data_root=tiny_fashion, progress=False)   # lock released: it trains
-    assert training.read_history(run_dir)["finished"]
+    assert runs.read_history(run_dir)["finished"]

@@ -1,11 +1,12 @@
 """The notebook end to end in smoke mode, and its PDF."""
+import re
 import subprocess
 
 import nbformat
 import pytest
 
 from hw5 import writeup
-from hw5.paths import ROOT
+from hw5.paths import FIGURES_DIR, ROOT
 
 QUESTION_HEADINGS = ("Question 1: Reversible block", "Question 2: Practical skip-gram",
                      "Question 3: DCGAN on FashionMNIST")
@@ -32,8 +33,10 @@ def test_every_cell_ran_in_smoke_mode_and_drew_its_figures(smoke_build):
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     assert "mode: SMOKE" in "".join(o.get("text", "") for o in code[0].outputs)
-    figures = [o for c in code for o in c.outputs if "application/pdf" in o.get("data", {})]
-    assert len(figures) >= 4  # real images, sample grids, progression, losses: each as vector PDF
+    saved = re.findall(r'save_figure\(fig, mode\.figures_dir / "([a-z_0-9]+\.pdf)"\)', "".join(c.source for c in code))
+    assert sorted(saved) == sorted(p.name for p in FIGURES_DIR.glob("*.pdf"))   # the committed figures, each once
+    shown = [c for c in code if any("application/pdf" in o.get("data", {}) for o in c.outputs)]
+    assert [c.source.count("save_figure(") for c in shown] == [1] * len(saved)  # each displayed, as vector PDF
     assert all("execution" not in c.metadata for c in code)  # no timing metadata saved
 
 

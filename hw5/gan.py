@@ -1,0 +1,116 @@
+r"""Q3(d) and Q3(e): the adversarial game and the loop that plays it, on one screen.
+
+    L_D = BCE(D(x), 1) + BCE(D(G(z)), 0),    L_G = BCE(D(G(z)), 1)
+
+(binary cross-entropy on D's logits, as in the TensorFlow tutorial). Each step is the tutorial's
+`train_step`, a simultaneous update: one generator pass, D on the real and on the fake batch, then
+both players' gradients from that same pass and one Adam step each.
+
+This module holds the algorithm only. Run directories (checkpoints, resuming, the history's schema)
+are `hw5.runs`; `hw5.train` wires data, this loop and a run directory together, and is the CLI.
+"""
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from .config import TrainConfig
+from .models import Discriminator, Generator, generate
+
+
+@dataclass
+class GAN:
+    generator: Generator
+    discriminator: Discriminator
+    opt_g: torch.optim.Adam
+    opt_d: torch.optim.Adam
+
+
+def build_gan(config: TrainConfig, device: torch.device) -> GAN:
+    torch.manual_seed(config.seed)  # the one seeding point: weights now, dropout masks from here on
+    generator = Generator(config.latent_dim).to(device)
+    discriminator = Discriminator().to(device)
+    adam = dict(lr=config.lr, betas=config.adam_betas, eps=config.adam_eps)
+    return GAN(generator, discriminator, torch.optim.Adam(generator.parameters(), **adam),
+               torch.optim.Adam(discriminator.parameters(), **adam))
+
+
+def fixed_noise(config: TrainConfig) -> torch.Tensor:
+    """The latent vectors rendered after every epoch, (16, 100), from their own random generator:
+    the same in every run of a seed, and drawing them changes no other randomness."""
+    rng = torch.Generator().manual_seed(config.seed)
+    return torch.randn(config.num_fixed_noise, config.latent_dim, generator=rng)
+
+
+def gan_losses(real_logits: torch.Tensor, fake_logits: torch.Tensor):
+    """(L_D, L_G) from D's logits on a real batch and on a generated one, each (B,)."""
+    bce = F.binary_cross_entropy_with_logits
+    real, fake = torch.ones_like(real_logits), torch.zeros_like(fake_logits)
+    d_loss = bce(real_logits, real) + bce(fake_logits, fake)  # D: real -> 1, fake -> 0
+    g_loss = bce(fake_logits, torch.ones_like(fake_logits))    # G: make D say 1 on fakes
+    return d_loss, g_loss
+
+
+def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
+               dtype: torch.dtype = torch.float32):
+    """One simultaneous update of both players; returns the detached (L_D, L_G)."""
+    # dtype bfloat16: matrix products in bf16 (autocast); weights and losses stay fp32
+    with torch.autocast(real.device.type, dtype=dtype, enabled=dtype != torch.float32):
+        fake = gan.generator(z)                       # (B, 1, 28, 28)
+        real_logits = gan.discriminator(real)         # (B,)
+        fake_logits = gan.discriminator(fake)         # (B,): L_G backpropagates through it
+    d_loss, g_loss = gan_losses(real_logits.float(), fake_logits.float())
+    d_params = list(gan.discriminator.parameters())
+    g_params = list(gan.generator.parameters())
+    # each player's gradient of its own loss, both from this one pass (the tutorial's
+    # two gradient tapes): D's from L_D, G's from L_G
+    d_grads = torch.autograd.grad(d_loss, d_params, retain_graph=True)
+    g_grads = torch.autograd.grad(g_loss, g_params)
+    for param, grad in zip(d_params + g_params, d_grads + g_grads):
+        param.grad = grad
+    gan.opt_d.step()
+    gan.opt_g.step()
+    return d_loss.detach(), g_loss.detach()
+
+
+def batches(images: torch.Tensor, config: TrainConfig,
+            rng: torch.Generator) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """One epoch of (real (B, 1, 28, 28), z (B, 100)): a fresh random order of all images,
+    cut into batches of config.batch_size (the last one holds the rest)."""
+    order = torch.randperm(len(images), generator=rng).to(images.device)
+    for i in range(0, len(images), config.batch_size):
+        real = images[order[i:i + config.batch_size]]
+        z = torch.randn(len(real), config.latent_dim, generator=rng).to(images.device)
+        yield real, z
+
+
+@dataclass
+class EpochResult:
+    epoch: int                    # 1-based
+    d_loss_per_step: list[float]  # L_D of every batch, in order
+    g_loss_per_step: list[float]
+    samples: torch.Tensor         # G(fixed noise) after the epoch, (16, 1, 28, 28)
+    seconds: float                # wall time of the epoch, samples included
+
+
+def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generator,
+        dtype: torch.dtype, first_epoch: int, end_of_epoch: Callable[[EpochResult], None],
+        on_step: Callable | None = None) -> None:
+    """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1].
+    After each epoch, end_of_epoch(result) records it and saves progress."""
+    z_fixed = fixed_noise(config)
+    for epoch in range(first_epoch, config.epochs + 1):
+        start = time.perf_counter()
+        d_losses, g_losses = [], []
+        for real, z in batches(images, config, rng):
+            d_loss, g_loss = train_step(gan, real, z, dtype)
+            d_losses.append(d_loss)  # tensors: no GPU sync per step
+            g_losses.append(g_loss)
+            if on_step is not None:
+                on_step(epoch, len(d_losses), d_loss, g_loss)
+        samples = generate(gan.generator, z_fixed)   # same noise every epoch, eval mode
+        end_of_epoch(EpochResult(epoch, torch.stack(d_losses).tolist(),
+                                 torch.stack(g_losses).tolist(), samples,
+                                 time.perf_counter() - start))

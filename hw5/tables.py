@@ -1,0 +1,70 @@
+"""The text tables the notebook prints: a model's layers, where a run came from, its quality scores, the power
+spectrum at the checkerboard frequencies."""
+import numpy as np
+import torch
+
+from .models import layer_rows
+from .runs import History
+
+
+def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
+    """One row per leaf layer: output shape (for one example) and parameter count, then the total."""
+    rows = layer_rows(model, example)
+    width = max(len(f"{name} ({kind})") for name, kind, _, _ in rows)
+    lines = [f"{'layer':<{width}}  {'output shape':<16}{'parameters':>12}"]
+    lines += [f"{f'{name} ({kind})':<{width}}  {str(shape):<16}{count:>12,}" for name, kind, shape, count in rows]
+    lines.append(f"{'total':<{width}}  {'':<16}{sum(r[3] for r in rows):>12,}")
+    return "\n".join(lines)
+
+
+def run_summary(history: History) -> str:
+    """Where a run came from: its size and training time (in all, and the median epoch, which other work on the
+    machine slows less), then per training session (start or resumption) the epochs it trained, the commit of
+    the code, the device and the precision."""
+    seconds = [e["seconds"] for e in history["epochs"]]
+    lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
+             f"{history['num_images']:,} images, {sum(seconds) / 60:.1f} min training, "
+             f"median epoch {np.median(seconds):.1f} s"]
+    sessions = history["sessions"]
+    for k, session in enumerate(sessions):
+        last = sessions[k + 1]["start_epoch"] - 1 if k + 1 < len(sessions) else history["epochs_done"]
+        commit = (session["commit"] or "unknown")[:10] + (" + uncommitted changes" if session["dirty"] else "")
+        lines.append(f"epochs {session['start_epoch']}-{last}: code at {commit}, {session['device']} "
+                     f"({session['device_name']}), {session.get('precision', 'float32')}")
+    return "\n".join(lines)
+
+
+def quality_table(history: History, classifier_info: dict, label: str = "this run",
+                  others: dict[str, History] | None = None) -> str:
+    """The run's quality scores by epoch beside the two reference points, and those of `others` (name -> history,
+    e.g. the same run in another precision) in further columns, at equal epochs."""
+    runs = {label: history, **(others or {})}
+    reference = history["quality_reference"]
+    by_epoch = [{q["epoch"]: q for q in run["quality"]} for run in runs.values()]
+    width = max(22, *(len(name) + 3 for name in runs))
+    score = lambda q: f"{q['frechet_distance']:>{width - 10}.2f}{q['coverage']:>10.3f}" if q else " " * width
+    rows = [("real training images (floor)", [reference["real_train_images"]]),
+            ("untrained generator (ceiling)", [reference["untrained_generator"]]),
+            *[(f"after epoch {epoch}", [scores.get(epoch) for scores in by_epoch])
+              for epoch in sorted(set().union(*by_epoch))]]
+    lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} "
+             f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']}); "
+             f"{history['config']['eval_samples']:,} images per score",
+             f"{'':<30}" + "".join(f"{name:>{width}}" for name in runs),
+             f"{'':<30}" + f"{'FD':>{width - 10}}{'coverage':>10}" * len(runs)]
+    lines += [f"{name:<30}" + "".join(score(q) for q in scores) for name, scores in rows]
+    return "\n".join(lines)
+
+
+def excess_power_table(ratio: torch.Tensor) -> str:
+    """Generated/real power at the frequencies of period 2 and 4 pixels (0, H/4, H/2 cycles per image each way:
+    where the stride-2 transposed convolutions leave their checkerboards), and its median over all frequencies."""
+    h, w = ratio.shape
+    rows, cols = (0, h // 4, h // 2), (0, w // 4, w // 2)
+    lines = ["generated / real power at k cycles per image down, l across",
+             f"(0: constant, {h // 4}: period 4 px, {h // 2}: period 2 px)",
+             f"{'':>8}" + "".join(f"{f'l = {l}':>10}" for l in cols)]
+    lines += [f"{f'k = {k}':>8}" + "".join(f"{'':>10}" if k == l == 0 else f"{ratio[k, l].item():>10.1f}"
+                                          for l in cols) for k in rows]
+    lines.append(f"median over all {h * w - 1} frequencies: {ratio.flatten()[1:].median().item():.2f}")
+    return "\n".join(lines)
