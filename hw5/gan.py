@@ -29,11 +29,12 @@ class GAN:
 
 
 def build_gan(config: TrainConfig, device: torch.device) -> GAN:
-    torch.manual_seed(config.seed)  # the one seeding point: weights now, dropout masks from here on
+    torch.manual_seed(config.seed)  # seeds the weights now, dropout masks later
     generator = Generator(config.latent_dim).to(device)
     discriminator = Discriminator().to(device)
     adam = dict(lr=config.lr, betas=config.adam_betas, eps=config.adam_eps)
-    return GAN(generator, discriminator, torch.optim.Adam(generator.parameters(), **adam),
+    return GAN(generator, discriminator,
+               torch.optim.Adam(generator.parameters(), **adam),
                torch.optim.Adam(discriminator.parameters(), **adam))
 
 
@@ -45,27 +46,28 @@ def fixed_noise(config: TrainConfig) -> torch.Tensor:
 
 
 def gan_losses(real_logits: torch.Tensor, fake_logits: torch.Tensor):
-    """(L_D, L_G) from D's logits on a real batch and on a generated one, each (B,)."""
+    """(L_D, L_G) from D's logits on a real and on a generated batch, each (B,)."""
     bce = F.binary_cross_entropy_with_logits
     real, fake = torch.ones_like(real_logits), torch.zeros_like(fake_logits)
-    d_loss = bce(real_logits, real) + bce(fake_logits, fake)  # D: real -> 1, fake -> 0
-    g_loss = bce(fake_logits, torch.ones_like(fake_logits))    # G: make D say 1 on fakes
+    d_loss = bce(real_logits, real) + bce(fake_logits, fake)  # D: real->1, fake->0
+    g_loss = bce(fake_logits, torch.ones_like(fake_logits))    # G: fake->1
     return d_loss, g_loss
 
 
 def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
                dtype: torch.dtype = torch.float32):
     """One simultaneous update of both players; returns the detached (L_D, L_G)."""
-    # dtype bfloat16: matrix products in bf16 (autocast); weights and losses stay fp32
-    with torch.autocast(real.device.type, dtype=dtype, enabled=dtype != torch.float32):
+    # bfloat16: matrix products in bf16 (autocast); weights and losses stay fp32
+    enabled = dtype != torch.float32
+    with torch.autocast(real.device.type, dtype=dtype, enabled=enabled):
         fake = gan.generator(z)                       # (B, 1, 28, 28)
         real_logits = gan.discriminator(real)         # (B,)
-        fake_logits = gan.discriminator(fake)         # (B,): L_G backpropagates through it
+        fake_logits = gan.discriminator(fake)         # (B,): L_G flows back through
     d_loss, g_loss = gan_losses(real_logits.float(), fake_logits.float())
     d_params = list(gan.discriminator.parameters())
     g_params = list(gan.generator.parameters())
-    # each player's gradient of its own loss, both from this one pass (the tutorial's
-    # two gradient tapes): D's from L_D, G's from L_G
+    # each player's gradient of its own loss, both from this one pass
+    # (the tutorial's two gradient tapes): D's from L_D, G's from L_G
     d_grads = torch.autograd.grad(d_loss, d_params, retain_graph=True)
     g_grads = torch.autograd.grad(g_loss, g_params)
     for param, grad in zip(d_params + g_params, d_grads + g_grads):
@@ -77,13 +79,13 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
 
 def batches(images: torch.Tensor, config: TrainConfig,
             rng: torch.Generator) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """One epoch of (real (B, 1, 28, 28), z (B, 100)): a fresh random order of all images,
-    cut into batches of config.batch_size (the last one holds the rest)."""
+    """One epoch of (real (B, 1, 28, 28), z (B, 100)): a fresh random order of
+    all images, cut into batches of config.batch_size (the last holds the rest)."""
     order = torch.randperm(len(images), generator=rng).to(images.device)
     for i in range(0, len(images), config.batch_size):
         real = images[order[i:i + config.batch_size]]
-        z = torch.randn(len(real), config.latent_dim, generator=rng).to(images.device)
-        yield real, z
+        z = torch.randn(len(real), config.latent_dim, generator=rng)
+        yield real, z.to(images.device)
 
 
 @dataclass
@@ -96,7 +98,8 @@ class EpochResult:
 
 
 def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generator,
-        dtype: torch.dtype, first_epoch: int, end_of_epoch: Callable[[EpochResult], None],
+        dtype: torch.dtype, first_epoch: int,
+        end_of_epoch: Callable[[EpochResult], None],
         on_step: Callable | None = None) -> None:
     """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1].
     After each epoch, end_of_epoch(result) records it and saves progress."""
@@ -110,7 +113,7 @@ def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generato
             g_losses.append(g_loss)
             if on_step is not None:
                 on_step(epoch, len(d_losses), d_loss, g_loss)
-        samples = generate(gan.generator, z_fixed)   # same noise every epoch, eval mode
+        samples = generate(gan.generator, z_fixed)   # eval mode, same noise
         end_of_epoch(EpochResult(epoch, torch.stack(d_losses).tolist(),
                                  torch.stack(g_losses).tolist(), samples,
                                  time.perf_counter() - start))

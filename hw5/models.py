@@ -21,16 +21,17 @@ class Discriminator(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.features = nn.Sequential(          # 5x5 kernels, stride 2, Keras "same" padding
+        # 5x5 kernels, stride 2, Keras' "same" padding (2 on each side)
+        self.features = nn.Sequential(
             nn.Conv2d(1, 64, 5, stride=2, padding=2),    # (B, 64, 14, 14)
             nn.LeakyReLU(NEGATIVE_SLOPE),
-            Dropout16Bit(DROPOUT),                       # nn.Dropout with a cheaper mask
+            Dropout16Bit(DROPOUT),                       # nn.Dropout, cheaper mask
             nn.Conv2d(64, 128, 5, stride=2, padding=2),  # (B, 128, 7, 7)
             nn.LeakyReLU(NEGATIVE_SLOPE),
             Dropout16Bit(DROPOUT),
             nn.Flatten(),                                # (B, 6272)
         )
-        self.classify = nn.Linear(128 * 7 * 7, 1)        # (B, 1): one logit per image
+        self.classify = nn.Linear(128 * 7 * 7, 1)        # (B, 1): a logit per image
         init_like_keras(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -38,7 +39,7 @@ class Discriminator(nn.Module):
 
 
 class Generator(nn.Module):
-    """z (B, 100) -> image (B, 1, 28, 28) in [-1, 1]; 2,305,472 trainable parameters."""
+    """z (B, 100) -> image (B, 1, 28, 28) in [-1, 1]; 2,305,472 parameters."""
 
     def __init__(self, latent_dim: int = LATENT_DIM):
         super().__init__()
@@ -47,8 +48,8 @@ class Generator(nn.Module):
             nn.BatchNorm1d(7 * 7 * 256, **BN),
             nn.LeakyReLU(NEGATIVE_SLOPE),
         )
-        # Keras "same" padding for a 5x5 kernel is 2 on each side; on the stride-2 layers
-        # output_padding=1 gives Keras' 2H (PyTorch alone would give 2H - 1).
+        # Keras' "same" padding for a 5x5 kernel: 2 on each side; on the stride-2
+        # layers output_padding=1 gives Keras' 2H (PyTorch alone gives 2H - 1).
         self.upsample = nn.Sequential(
             nn.ConvTranspose2d(256, 128, 5, stride=1, padding=2, bias=False),
             nn.BatchNorm2d(128, **BN),                           # (B, 128, 7, 7)
@@ -64,7 +65,7 @@ class Generator(nn.Module):
         init_like_keras(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.project(z).view(-1, 256, 7, 7)  # Keras' Reshape((7, 7, 256)), channels first
+        h = self.project(z).view(-1, 256, 7, 7)  # Keras' Reshape, channels first
         return self.upsample(h)
 
 

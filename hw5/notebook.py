@@ -1,10 +1,12 @@
-"""The notebook's mode (the full assignment run, or a smoke run) and the choices that follow from it."""
+"""The notebook's mode (the full assignment run, or a smoke run), the choices that follow from it, and the
+package's source code shown on the page."""
+import inspect
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import GRID_EPOCHS, TrainConfig, smoke, smoke_mode
-from .paths import DEFAULT_RUN_DIR, FIGURES_DIR, FP32_RUN_DIR
+from .paths import DEFAULT_RUN_DIR, FIGURES_DIR, FP32_RUN_DIR, shown
 from .runs import History, finished_history
 from .train import train
 
@@ -46,3 +48,31 @@ def progression_epochs(epochs: int, columns: int = 11) -> list[int]:
     """About `columns` epochs spread over the run, always with the first and the last: 1, 5, 10, ..., 50."""
     step = max(1, round(epochs / (columns - 1)))
     return sorted({1, epochs, *range(step, epochs + 1, step)})
+
+
+class Source:
+    """The source code of functions and classes of the package, for the page: read from the package when the
+    cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted in Jupyter and,
+    one size smaller than the text, in the PDF. A comment line names each object's file."""
+
+    def __init__(self, *objects):
+        parts, last_file = [], None
+        for obj in objects:
+            file = shown(Path(inspect.getsourcefile(obj)))
+            header = f"# {file}\n" if file != last_file else ""
+            parts.append(header + inspect.getsource(obj).rstrip())
+            last_file = file
+        self.text = "\n\n".join(parts) + "\n"
+
+    def _repr_html_(self) -> str:
+        from IPython.display import Code
+        return Code(self.text, language="python")._repr_html_()
+
+    def _repr_latex_(self) -> str:
+        from pygments import highlight
+        from pygments.formatters import LatexFormatter
+        from pygments.lexers import PythonLexer
+        return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=r"fontsize=\small"))
+
+    def __repr__(self) -> str:
+        return self.text

@@ -5,7 +5,7 @@ differentiable map (here a small MLP), never inverted.
 
     inverse:   u = v / β,   z = (x - F_Θ(u)) / α          (needs every α_i ≠ 0 and β_j ≠ 0)
     Jacobian:  ∂(x, v)/∂(z, u) = [[diag(α), J_F(u)], [0, diag(β)]]    blocks m×m, m×n / n×m, n×n
-    log|det|:  Σ_i log|α_i| + Σ_j log|β_j|
+    log|det|:  Σ_i log|α_i| + Σ_j log|β_j|;   the inverse's: det J⁻¹ = 1 / (Π_i α_i Π_j β_j)
 """
 import sympy
 import torch
@@ -47,6 +47,13 @@ class ReversibleBlock(nn.Module):
             return torch.cat([x, v])
         return jacrev(flat)(torch.cat([z, u]))
 
+    def inverse_jacobian_autograd(self, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """torch.func.jacrev of the inverse map (x, v) -> (z, u), flattened to (m+n)×(m+n)."""
+        def flat(xv):
+            z, u = self.inverse(xv[:self.m], xv[self.m:])
+            return torch.cat([z, u])
+        return jacrev(flat)(torch.cat([x, v]))
+
 
 def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> dict[str, float]:
     """The largest disagreement of each claim with its reference, in float64, on a random block and inputs."""
@@ -56,15 +63,17 @@ def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> di
     with torch.no_grad():
         x, v = block(z, u)
         z_back, u_back = block.inverse(x, v)
-        jac_errors, logdet_errors = [], []
-        for zi, ui in zip(z[:8], u[:8]):
+        jac_errors, logdet_errors, inverse_errors = [], [], []
+        for zi, ui, xi, vi in zip(z[:8], u[:8], x[:8], v[:8]):
             reference = block.jacobian_autograd(zi, ui)
             jac_errors.append((reference - block.jacobian_formula(ui)).abs().max())
-            sign, logabsdet = torch.linalg.slogdet(reference)
-            logdet_errors.append((logabsdet - block.log_abs_det()).abs())
+            logdet_errors.append((torch.linalg.slogdet(reference)[1] - block.log_abs_det()).abs())
+            inverse_logdet = torch.linalg.slogdet(block.inverse_jacobian_autograd(xi, vi))[1]
+            inverse_errors.append((inverse_logdet + block.log_abs_det()).abs())
     return {"round trip (z,u) -> (x,v) -> (z,u), max |error|": float(torch.cat([z - z_back, u - u_back], 1).abs().max()),
             "Jacobian: jacrev vs block formula, max |error|": float(torch.stack(jac_errors).max()),
-            "log|det|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": float(torch.stack(logdet_errors).max())}
+            "log|det J|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": float(torch.stack(logdet_errors).max()),
+            "log|det J^-1|: slogdet(jacrev of inverse) vs -(the same)": float(torch.stack(inverse_errors).max())}
 
 
 def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
@@ -82,5 +91,9 @@ def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
     solution = sympy.solve([xs[i] - x[i] for i in range(m)] + [vs[j] - v[j] for j in range(n)],
                            list(z) + list(u), dict=True)
     closed_form = sympy.Mul(*alpha) * sympy.Mul(*beta)
+    inverse = solution[0] if len(solution) == 1 else solution
+    inverse_jacobian = sympy.Matrix([inverse[s] for s in list(z) + list(u)]).jacobian(sympy.Matrix(xs + vs))
+    inverse_det = sympy.factor(inverse_jacobian.det())
     return {"jacobian": jacobian, "det": determinant, "det_matches": sympy.simplify(determinant - closed_form) == 0,
-            "inverse": solution[0] if len(solution) == 1 else solution}
+            "inverse": inverse, "inverse_det": inverse_det,
+            "inverse_det_matches": sympy.simplify(inverse_det - 1 / closed_form) == 0}
