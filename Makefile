@@ -52,8 +52,8 @@ pdf: venv ## Render the executed notebook to writeup/hw5.pdf (build/smoke/hw5.pd
 test: setup data ## Set up, then run the tests
 	$(PY) -m pytest
 
-lab: setup data ## Open Jupyter Lab on hw5.ipynb with the project's kernel
-	$(VENV)/bin/jupyter lab hw5.ipynb
+lab: setup data ## Open JupyterLab on hw5.ipynb with the project's kernel (headless: prints the URL to open)
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) hw5.ipynb
 
 kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
 	$(PY) -m ipykernel install --user --name hw5 --display-name "Python (hw5)"

@@ -51,29 +51,31 @@ def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: li
         side.set_visible(False)
 
 
-def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tuple, per_class: int = 12) -> Figure:
-    """The first `per_class` training images of each class, one class per row."""
-    rows = torch.stack([images[labels == label][:per_class] for label in range(len(class_names))])
-    fig, ax = plt.subplots(figsize=(0.42 * per_class + 1.2, 0.42 * len(class_names) + 0.4))
-    labelled_tiles(ax, rows, list(class_names))
-    ax.set_title("FashionMNIST training images, one class per row")
+def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tuple, per_class: int = 4) -> Figure:
+    """The first `per_class` training images of each class, one class per column."""
+    columns = torch.stack([images[labels == label][:per_class] for label in range(len(class_names))])
+    fig, ax = plt.subplots(figsize=(0.5 * len(class_names), 0.5 * per_class + 0.5))
+    labelled_tiles(ax, columns.transpose(0, 1), [""] * per_class, list(class_names))
+    ax.tick_params(axis="x", labelsize=7, rotation=30)
+    ax.set_title("FashionMNIST training images, one class per column")
     return fig
 
 
 def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
-    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side; samples is (E, k, 1, 28, 28)."""
-    fig, axes = plt.subplots(1, len(epochs), figsize=(2.6 * len(epochs), 2.9), squeeze=False)
+    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side, as large as a page's width
+    allows; samples is (E, k, 1, 28, 28)."""
+    fig, axes = plt.subplots(1, len(epochs), figsize=(2.5 * len(epochs), 2.6), squeeze=False,
+                             gridspec_kw={"wspace": 0.04})
     for ax, epoch in zip(axes[0], epochs):
         grid = samples[epoch - 1]
-        show_tiles(ax, grid, ncols=int(np.ceil(np.sqrt(len(grid)))), title=f"after epoch {epoch}")
-    fig.suptitle("Generator samples from the same fixed noise", fontsize=10)
+        show_tiles(ax, grid, ncols=int(np.ceil(np.sqrt(len(grid)))), title=f"$T = {epoch}$ epochs")
     return fig
 
 
 def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) -> Figure:
     """The first `rows` fixed noise vectors (rows) rendered after each of `epochs` (columns)."""
     picked = samples[[e - 1 for e in epochs], :rows].transpose(0, 1)   # (rows, len(epochs), 1, 28, 28)
-    fig, ax = plt.subplots(figsize=(0.5 * len(epochs) + 0.4, 0.5 * rows + 0.6))
+    fig, ax = plt.subplots(figsize=(0.4 * len(epochs) + 0.4, 0.4 * rows + 0.6))
     labelled_tiles(ax, picked, [""] * rows, [str(e) for e in epochs])
     ax.set_xlabel("epoch")
     ax.set_title("Each row: one fixed noise vector over training")
@@ -82,7 +84,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 
 def plot_losses(history: History) -> Figure:
     """D and G losses: every step faint, epoch means bold, against epochs."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    fig, ax = plt.subplots(figsize=(6.5, 3.3))
     steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
     step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
                                  for e, n in zip(range(1, len(steps)), np.diff(steps))])
@@ -96,8 +98,8 @@ def plot_losses(history: History) -> Figure:
     ax.set_xlabel("epoch (faint: every step)")
     ax.set_ylabel("binary cross-entropy")
     ax.set_xlim(0, max(epochs))
-    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
-    ax.set_title("Training losses")
+    ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    ax.set_title(f"Training losses of both players over all {max(epochs)} epochs")
     return fig
 
 
@@ -183,7 +185,7 @@ def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple
     with its share of all images (rows of rare classes end in blank tiles)."""
     total = sum(counts)
     labels = [f"{name}  {count / total:.1%}" for name, count in zip(class_names, counts)]
-    fig, ax = plt.subplots(figsize=(0.42 * rows.shape[1] + 1.6, 0.42 * len(rows) + 0.4))
+    fig, ax = plt.subplots(figsize=(0.34 * rows.shape[1] + 1.6, 0.34 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
     ax.set_title(title)
     return fig

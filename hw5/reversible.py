@@ -94,6 +94,10 @@ def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
     inverse = solution[0] if len(solution) == 1 else solution
     inverse_jacobian = sympy.Matrix([inverse[s] for s in list(z) + list(u)]).jacobian(sympy.Matrix(xs + vs))
     inverse_det = sympy.factor(inverse_jacobian.det())
+    u_from_v = [vs[j] / beta[j] for j in range(n)]                      # (a): u = v / β ...
+    from_a = {**dict(zip(u, u_from_v)),                                  # ... z = (x - F(u)) / α
+              **{z[i]: (xs[i] - F[i].subs(dict(zip(u, u_from_v)), simultaneous=True)) / alpha[i] for i in range(m)}}
     return {"jacobian": jacobian, "det": determinant, "det_matches": sympy.simplify(determinant - closed_form) == 0,
-            "inverse": inverse, "inverse_det": inverse_det,
+            "inverse": inverse, "inverse_matches": all(sympy.simplify(inverse[k] - from_a[k]) == 0 for k in from_a),
+            "inverse_det": inverse_det,
             "inverse_det_matches": sympy.simplify(inverse_det - 1 / closed_form) == 0}

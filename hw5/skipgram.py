@@ -261,5 +261,5 @@ def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[
         grad_rows = torch.zeros_like(matrix).index_add_(0, rows, torch.outer(g, W_in[t]))
         errors[f"{name}: dL/dw_t"] = (grad_t - w_t.grad).abs().max()
         errors[f"{name}: dL/d(output vectors)"] = (grad_rows - V.grad).abs().max()
-    errors["hierarchical softmax: |sum_w P(w|t) - 1|"] = (leaf_probabilities(W_nodes, W_in[t], tree).sum() - 1).abs()
+    errors["hierarchical softmax: |sum_c p(c|t) - 1|"] = (leaf_probabilities(W_nodes, W_in[t], tree).sum() - 1).abs()
     return {name: float(value) for name, value in errors.items()}

@@ -79,10 +79,10 @@ def load_json(path: Path):
     return json.loads(Path(path).read_text())
 
 
-def save_figure(fig, path: Path) -> Path:
-    """Save a matplotlib figure; the format follows the suffix (.pdf for vector, .png for raster). A PDF gets no
-    creation date, so the same figure gives the same bytes on every rebuild."""
+def save_figure(fig, path: Path, dpi: float | None = None) -> Path:
+    """Save a matplotlib figure; the format follows the suffix (.pdf for vector, .png for raster, at `dpi`). A PDF
+    gets no creation date, so the same figure gives the same bytes on every rebuild."""
     path = Path(path)
     metadata = {"CreationDate": None} if path.suffix == ".pdf" else None
     return atomic_write(path, lambda f: fig.savefig(f, format=path.suffix[1:], bbox_inches="tight",
-                                                    metadata=metadata))
+                                                    metadata=metadata, dpi=dpi or "figure"))

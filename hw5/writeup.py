@@ -21,6 +21,7 @@ KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
 SYSTEM_PACKAGES = ROOT / "tools" / "system-packages.txt"   # what `make system` installs on Debian/Ubuntu
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
+PLACEHOLDER_AUTHOR = "Student Name"  # hw5.ipynb's metadata "authors" until the student sets it (README)
 
 
 class WriteupError(RuntimeError):
@@ -81,6 +82,15 @@ def pdf_exporter():
     return CheckedPDFExporter(config=config)
 
 
+def placeholder_warning(nb) -> str | None:
+    """A warning while the notebook's author is still the placeholder (the PDF is built all the same)."""
+    names = [author.get("name", "") for author in nb.metadata.get("authors", [])]
+    if names and all(name and name != PLACEHOLDER_AUTHOR for name in names):
+        return None
+    return (f"warning: the PDF's author is {', '.join(names) or 'missing'!r}: put your name in hw5.ipynb's "
+            f"metadata, \"authors\" (README.md, \"Your name and collaborators\")")
+
+
 def render_pdf(notebook: Path, pdf: Path) -> Path:
     """Render an executed notebook to PDF through nbconvert (`--to pdf`) with the project's template."""
     from nbconvert.exporters.pdf import LatexFailed
@@ -112,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"executed {execute(args.notebook, args.output or args.notebook)}")
         else:
             print(f"wrote {render_pdf(args.notebook, args.pdf)}")
+            warning = placeholder_warning(nbformat.read(args.notebook, as_version=4))
+            if warning:
+                print(warning, file=sys.stderr)
     except WriteupError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

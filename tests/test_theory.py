@@ -30,7 +30,7 @@ def test_sympy_derivation_with_a_generic_F():
     x1, v1, v2, v3 = sympy.symbols("x1 v1 v2 v3")
     F1 = sympy.Function("F1")(v1 / b1, v2 / b2, v3 / b3)
     assert sympy.simplify(result["inverse"][sympy.Symbol("z1")] - (x1 - F1) / a1) == 0
-    assert result["inverse_det_matches"] and sympy.simplify(result["inverse_det"] * a1 * a2 * b1 * b2 * b3) == 1
+    assert result["inverse_matches"] and result["inverse_det_matches"] and sympy.simplify(result["inverse_det"] * a1 * a2 * b1 * b2 * b3) == 1
 
 
 @pytest.mark.parametrize("d, h", [(7, 3), (50, 16), (300, 5)])

@@ -1,4 +1,5 @@
-"""The notebook end to end in smoke mode, and its PDF."""
+"""The notebook end to end in smoke mode, and its PDF: the assignment's parts in order, the graded code on the
+page, the extras after them."""
 import re
 import subprocess
 
@@ -8,8 +9,20 @@ import pytest
 from hw5 import writeup
 from hw5.paths import FIGURES_DIR, ROOT
 
-QUESTION_HEADINGS = ("Question 1: Reversible block", "Question 2: Practical skip-gram",
-                     "Question 3: DCGAN on FashionMNIST")
+QUESTIONS = ("Question 1: Reversible block", "Question 2: Practical skip-gram", "Question 3: DCGAN on FashionMNIST")
+# every part under the assignment's own letter, in the assignment's order, then the extras
+PARTS = ("Question 1: Reversible block", "(a) The inverse", "(b) The Jacobian", "(c) The determinant",
+         "Question 2: Practical skip-gram", "(a) The gradient and its running time", "(b) From a depth-1 tree",
+         "(c) The gradient as a weighted average", "Question 3: DCGAN on FashionMNIST", "(a) Data",
+         "(b) Discriminator", "(c) Generator", "(d) Loss and optimizer", "(e) Training for 50 epochs",
+         "(f) Loss curves", "Appendix: beyond the assignment", "References")
+APPENDIX = "Appendix: beyond the assignment"
+REQUIRED_PAGES = 13
+
+
+def pdf_pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +36,7 @@ def smoke_build(tmp_path_factory):
     finally:
         mp.undo()
     pdf = writeup.render_pdf(notebook, out / "hw5.pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return nbformat.read(notebook, as_version=4), pdf, text
+    return nbformat.read(notebook, as_version=4), pdf, pdf_pages(pdf)
 
 
 def test_every_cell_ran_in_smoke_mode_and_drew_its_figures(smoke_build):
@@ -32,23 +44,55 @@ def test_every_cell_ran_in_smoke_mode_and_drew_its_figures(smoke_build):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert "mode: SMOKE" in "".join(o.get("text", "") for o in code[0].outputs)
+    assert code[0].metadata["tags"] == ["setup"] and code[0].outputs == []   # set-up prints nothing
     saved = re.findall(r'save_figure\(fig, mode\.figures_dir / "([a-z_0-9]+\.pdf)"\)', "".join(c.source for c in code))
     assert sorted(saved) == sorted(p.name for p in FIGURES_DIR.glob("*.pdf"))   # the committed figures, each once
     shown = [c for c in code if any("application/pdf" in o.get("data", {}) for o in c.outputs)]
-    assert [c.source.count("save_figure(") for c in shown] == [1] * len(saved)  # each displayed, as vector PDF
+    assert [c.source.count('.pdf")') for c in shown] == [1] * len(saved)    # each displayed, as vector PDF
     assert all("execution" not in c.metadata for c in code)  # no timing metadata saved
 
 
-def test_pdf_has_each_question_on_its_own_page_and_no_missing_glyphs(smoke_build):
-    _, pdf, text = smoke_build
-    pages = text.split("\f")
-    for heading in QUESTION_HEADINGS:
-        starts = [i for i, page in enumerate(pages) if heading in page]
-        assert starts, heading
-        assert pages[starts[0]].lstrip().startswith(heading), f"{heading} does not start its page"
-    assert "\ufffd" not in text
+def test_pdf_has_the_assignments_parts_in_order_each_question_on_its_own_page(smoke_build):
+    _, _, pages = smoke_build
+    text = "\f".join(pages)
+    at = 0
+    for part in PARTS:   # each found after the one before it: all there, in order
+        at = text.find(part, at)
+        assert at != -1, f"{part} missing or out of order"
+    for heading in (*QUESTIONS, APPENDIX):
+        page = next(page for page in pages if heading in page)
+        assert page.lstrip().startswith(heading), f"{heading} does not start its page"
+    assert "\ufffd" not in text and "↪" not in text  # no missing glyphs, no code line too long for the page
     assert "ETA" not in text  # no progress-bar lines
+
+
+def test_the_graded_code_is_on_the_page_under_its_part(smoke_build):
+    _, _, pages = smoke_build
+    text = "\f".join(pages)
+    part = lambda heading: text.index(heading)
+    code = {"class Discriminator(nn.Module):": ("(b) Discriminator", "(c) Generator"),
+            "class Generator(nn.Module):": ("(c) Generator", "(d) Loss and optimizer"),
+            "def gan_losses(": ("(d) Loss and optimizer", "(e) Training for 50 epochs"),
+            "def train_step(gan: GAN": ("(e) Training for 50 epochs", "(f) Loss curves"),
+            "def fit(gan: GAN": ("(e) Training for 50 epochs", "(f) Loss curves")}
+    for definition, (start, end) in code.items():
+        assert part(start) < text.find(definition) < part(end), definition
+
+
+def test_pdf_shows_name_and_collaborators_and_no_instructions(smoke_build):
+    nb, _, pages = smoke_build
+    front = pages[0]
+    assert nb.metadata["authors"][0]["name"] in front and "Collaborators:" in front
+    text = "\f".join(pages)
+    for instruction in ("Edit this line", "mode:", "run directory:", "README"):
+        assert instruction not in text, instruction
+
+
+def test_the_committed_pdf_answers_the_assignment_in_at_most_13_pages():
+    pages = pdf_pages(ROOT / "writeup" / "hw5.pdf")
+    appendix = next(i for i, page in enumerate(pages) if page.lstrip().startswith(APPENDIX))
+    assert appendix <= REQUIRED_PAGES   # 0-based: the required part ends on page 13 at the latest
+    assert all(any(page.lstrip().startswith(q) for page in pages[:appendix]) for q in QUESTIONS)
 
 
 def test_notebook_names_title_author_and_collaborators():
@@ -56,6 +100,14 @@ def test_notebook_names_title_author_and_collaborators():
     assert nb.metadata["title"] and nb.metadata["authors"][0]["name"]
     assert "Collaborators:" in nb.cells[0].source
     assert nb.metadata["kernelspec"]["name"] == writeup.KERNEL
+
+
+def test_a_placeholder_name_is_warned_about_and_a_real_one_is_not():
+    nb = nbformat.read(ROOT / "hw5.ipynb", as_version=4)
+    nb.metadata["authors"] = [{"name": writeup.PLACEHOLDER_AUTHOR}]
+    assert "put your name" in writeup.placeholder_warning(nb)
+    nb.metadata["authors"] = [{"name": "Ada Lovelace"}]
+    assert writeup.placeholder_warning(nb) is None
 
 
 def test_missing_tex_is_one_clear_error(tmp_path, monkeypatch):
