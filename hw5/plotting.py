@@ -195,11 +195,14 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     """Left: log10 of generated/real power over the frequency plane for the generator after `epoch`, zero
     frequency in the middle (red: more power than real images have, blue: less). Right: that ratio at the
     checkerboard frequencies after every epoch, from ratio_by_epoch (E, H, W)."""
-    shifted = np.log10(np.fft.fftshift(np.asarray(ratio)))
+    ratio = torch.as_tensor(ratio, dtype=torch.float64).clone().numpy()
+    ratio[0, 0] = np.nan   # zero frequency: 0/0 once each image is centred on its mean, rounding noise (grey)
+    shifted = np.log10(np.fft.fftshift(ratio))
     h, w = shifted.shape
-    limit = np.abs(shifted).max()
+    limit = np.nanmax(np.abs(shifted))
+    colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
     fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(7.5, 3.1), gridspec_kw={"width_ratios": [1, 1.15]})
-    image = ax_map.imshow(shifted, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
+    image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="nearest",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
     ax_map.set_xticks(ticks)

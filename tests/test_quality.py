@@ -132,3 +132,18 @@ def test_excess_power_of_sets_stacked_by_epoch_is_that_of_each_set(test_set):
     by_epoch = torch.rand(3, 16, 1, 28, 28, generator=torch.Generator().manual_seed(1)) * 2 - 1
     torch.testing.assert_close(quality.excess_power(by_epoch, real),
                                torch.stack([quality.excess_power(images, real) for images in by_epoch]))
+
+
+def test_spectrum_map_ignores_the_zero_frequency_whose_ratio_is_rounding_noise():
+    import matplotlib
+    matplotlib.use("agg")
+    from hw5 import plotting
+    ratio = torch.rand(28, 28, dtype=torch.float64) + 0.5
+    drawn = []
+    for noise in (1e-6, 1e6):   # 0/0 after centring: any value at all
+        ratio[0, 0] = noise
+        fig = plotting.plot_excess_power(ratio, ratio.expand(3, 28, 28), epoch=3)
+        image = fig.axes[0].images[0]
+        drawn.append((image.get_array().filled(0.0).copy(), image.get_clim()))
+        matplotlib.pyplot.close(fig)
+    assert (drawn[0][0] == drawn[1][0]).all() and drawn[0][1] == drawn[1][1]
