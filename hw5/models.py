@@ -70,24 +70,23 @@ class Generator(nn.Module):
 
 
 class Dropout16Bit(nn.Dropout):
-    """nn.Dropout (inverted: kept units are scaled up) with a mask drawn from 16 random bits per unit. torch's
-    bernoulli_ draws one float per unit and was ~18% of a training step on a CPU; here each unit gets 16 random
-    bits (two per int32 drawn) and is dropped when they fall below round(p * 2^16): P(drop) = p to within
-    2^-17, and the scale 1/(1 - that probability) keeps E[output] = input exactly. The mask costs about a third
-    of bernoulli_'s."""
+    """nn.Dropout with a mask from 16 random bits per unit, not a float (a third of the
+    cost): P(drop) = p to within 2^-17; the 1 / P(keep) scale keeps E[output] = input."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return x
-        threshold = round(self.p * 65536)                  # dropped: 16-bit values in [0, threshold)
-        words = torch.randint(-2**31, 2**31 - 1, ((x.numel() + 1) // 2,), dtype=torch.int32, device=x.device)
-        bits = words.view(torch.int16)[:x.numel()].view(x.shape)   # uniform on [-32768, 32767]
+        threshold = round(self.p * 65536)      # dropped: 16-bit values below it
+        n = x.numel()
+        words = torch.randint(-2**31, 2**31 - 1, ((n + 1) // 2,), dtype=torch.int32,
+                              device=x.device)  # two 16-bit draws per int32
+        bits = words.view(torch.int16)[:n].view(x.shape)  # uniform on [-32768, 32767]
         keep = bits >= threshold - 32768
         return x * keep.to(x.dtype).mul_(65536 / (65536 - threshold))
 
 
 def init_like_keras(model: nn.Module) -> None:
-    """Keras' default initialisers, which the reference uses: Glorot-uniform kernels, zero biases."""
+    """Keras' default initialisers, as in the reference: Glorot-uniform kernels, zero bias."""
     for layer in model.modules():
         if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.xavier_uniform_(layer.weight)

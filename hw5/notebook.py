@@ -1,5 +1,6 @@
 """The notebook's mode (the full assignment run, or a smoke run), the choices that follow from it, and the
 package's source code shown on the page."""
+import ast
 import inspect
 import tempfile
 from dataclasses import dataclass, replace
@@ -51,18 +52,30 @@ def progression_epochs(epochs: int, columns: int = 11) -> list[int]:
 
 
 class Source:
-    """The source code of functions and classes of the package, for the page: read from the package when the
-    cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted in Jupyter and,
-    one size smaller than the text, in the PDF. A comment line names each object's file."""
+    """The source code of functions, classes and module constants of the package, for the page: read from the
+    package when the cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted
+    in Jupyter and, one size smaller than the text, in the PDF. A comment line names each piece's file.
+    Arguments: functions and classes; or a module followed by the names of its constants, e.g.
+    Source(models, "DROPOUT", models.Discriminator)."""
 
-    def __init__(self, *objects):
-        parts, last_file = [], None
-        for obj in objects:
-            file = shown(Path(inspect.getsourcefile(obj)))
-            header = f"# {file}\n" if file != last_file else ""
-            parts.append(header + inspect.getsource(obj).rstrip())
-            last_file = file
-        self.text = "\n\n".join(parts) + "\n"
+    def __init__(self, *parts):
+        pieces, module = [], None   # (module, source, is a constant)
+        for part in parts:
+            if inspect.ismodule(part):
+                module = part
+            elif isinstance(part, str):
+                pieces.append((module, constant_source(module, part), True))
+            else:
+                pieces.append((inspect.getmodule(part), inspect.getsource(part).rstrip(), False))
+        text, last, last_constant = "", None, False
+        for owner, source, constant in pieces:
+            if text:
+                text += "\n" if constant and last_constant else "\n\n"   # constants stay together
+            if owner is not last:
+                text += f"# {shown(Path(inspect.getsourcefile(owner)))}\n"
+            text += source
+            last, last_constant = owner, constant
+        self.text = text + "\n"
 
     def _repr_html_(self) -> str:
         from IPython.display import Code
@@ -76,3 +89,15 @@ class Source:
 
     def __repr__(self) -> str:
         return self.text
+
+
+def constant_source(module, name: str) -> str:
+    """The lines of `module` that assign `name` at top level, with the comment lines right above them."""
+    lines = inspect.getsource(module).splitlines()
+    for node in ast.parse("\n".join(lines)).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            first = node.lineno - 1
+            while first > 0 and lines[first - 1].lstrip().startswith("#"):
+                first -= 1
+            return "\n".join(lines[first:node.end_lineno])
+    raise ValueError(f"{module.__name__} assigns no {name} at top level")

@@ -93,9 +93,9 @@ def plot_losses(history: History) -> Figure:
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker="o", ms=2.5,
                 label=f"{name} (epoch mean)")
-    ax.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=r"$L_D$ at $D \equiv \frac{1}{2}$: $2\ln 2$")
-    ax.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=r"$L_G$ at $D \equiv \frac{1}{2}$: $\ln 2$")
-    ax.set_xlabel("epoch (faint: every step)")
+    ax.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=r"$L_D$ at $\sigma(D) \equiv \frac{1}{2}$: $2\ln 2$")
+    ax.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=r"$L_G$ at $\sigma(D) \equiv \frac{1}{2}$: $\ln 2$")
+    ax.set_xlabel("epoch (bold: epoch means; faint: every step)")
     ax.set_ylabel("binary cross-entropy")
     ax.set_xlim(0, max(epochs))
     ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
@@ -106,14 +106,14 @@ def plot_losses(history: History) -> Figure:
 def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
     """Left: measured seconds per training pair against d (log-log). Right: the work the O() claims count,
     output vectors of length h touched per pair: d, the mean Huffman path length, k + 1."""
-    fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(7.2, 3.0))
+    fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 3.0))
     d = np.array(result["d"])
     styles = {"full softmax": "tab:red", "hierarchical softmax": "tab:green", "negative sampling": "tab:purple"}
     for name, color in styles.items():
         ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
     ax_time.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="µs per training pair",
                 title=f"Measured time of one SGD step ($h={h}$)")
-    ax_time.legend(fontsize=7, frameon=False)
+    ax_time.legend(fontsize=8, frameon=False)
     rows = {"full softmax": d, "hierarchical softmax": np.array(result["mean path length"]),
             "negative sampling": np.full(len(d), k + 1)}
     for name, color in styles.items():
@@ -121,7 +121,7 @@ def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
     ax_rows.plot(d, np.log2(d), ":", color="gray", label=r"$\log_2 d$")
     ax_rows.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="vectors of length $h$ per pair",
                 title="Work per pair (rows read and updated)")
-    ax_rows.legend(fontsize=7, frameon=False)
+    ax_rows.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -135,7 +135,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     ax.plot(k, err[0] * np.sqrt(k[0] / k), ":", color="gray", label=r"$\propto k^{-1/2}$")
     ax.set(xscale="log", yscale="log", xlabel="samples $k$", ylabel=r"$\|\hat g - g\| / \|g\|$",
            title="Sampled gradient vs exact")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
     return fig
 
 
@@ -143,7 +143,7 @@ def plot_quality(history: History, label: str = "generator", others: dict[str, H
     """Fréchet distance of the generator against epochs, between its two reference points, and class coverage;
     `others` (name -> history) adds the curves of other runs, dashed, for comparison at equal epochs."""
     reference = history["quality_reference"]
-    fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(7.5, 2.9), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(6.8, 2.9), gridspec_kw={"width_ratios": [3, 2]})
     runs = [(label, history, "tab:green", "o-"),
             *[(name, other, color, "s--") for (name, other), color in zip((others or {}).items(), ("tab:purple",
                                                                                                  "tab:brown"))]]
@@ -159,10 +159,10 @@ def plot_quality(history: History, label: str = "generator", others: dict[str, H
     ax_fd.set_ylim(-0.02 * highest, 1.08 * highest)   # linear, so that gaps between runs read at a glance
     ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
-    ax_fd.legend(fontsize=7, frameon=False)
+    ax_fd.legend(fontsize=8, frameon=False)
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
     ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
-    ax_cov.legend(fontsize=7, frameon=False, loc="lower right")
+    ax_cov.legend(fontsize=8, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -176,7 +176,7 @@ def plot_class_histogram(class_fractions: list[float], real_fractions: list[floa
     ax.bar(x + 0.2, real_fractions, width=0.4, color="lightgray", label="real training images")
     ax.set_xticks(x, class_names, rotation=30, ha="right", fontsize=8)
     ax.set(ylabel="fraction of images", title=title)
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
     return fig
 
 
@@ -201,7 +201,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     h, w = shifted.shape
     limit = np.nanmax(np.abs(shifted))
     colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
-    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(7.5, 3.1), gridspec_kw={"width_ratios": [1, 1.15]})
+    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 3.0), gridspec_kw={"width_ratios": [1, 1.15]})
     image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="nearest",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
@@ -217,6 +217,6 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     ax_epochs.axhline(1, color="gray", ls=":", lw=1, label="as real images")
     ax_epochs.set(yscale="log", xlabel="epoch", ylabel="generated / real power",
                   title="Checkerboard frequencies, fixed-noise samples")
-    ax_epochs.legend(fontsize=7, frameon=False)
+    ax_epochs.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

@@ -19,7 +19,7 @@ from .data import DataError, load_images
 from .device import DeviceError, pick_device, precision_name, resolve_precision
 from .gan import EpochResult, build_gan, fit
 from .models import Generator
-from .paths import DATA_DIR
+from .paths import DATA_DIR, shown
 from .progress import Progress, format_seconds
 from .quality import evaluator_for, quality_epochs, reference_scores
 from .runs import History, RunError
@@ -72,13 +72,13 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
             fit(gan, images, config, rng, dtype, first, end_of_epoch, on_step)
         except KeyboardInterrupt:
             bar.close(f"interrupted in epoch {history['epochs_done'] + 1}: epochs 1-{history['epochs_done']} "
-                      f"are saved in {run_dir}; run again to resume")
+                      f"are saved in {shown(run_dir)}; run again to resume")
             raise
         history["finished"] = True   # also when a kill came after the last checkpoint but before the results
         runs.write_results(run_dir, gan, history, samples)
         seconds = sum(e["seconds"] for e in history["epochs"])
-        bar.close(f"trained {config.epochs} epochs on {n:,} images in {format_seconds(seconds)} "
-                  f"({device.type}); results in {run_dir}")
+        bar.close(f"trained {config.epochs} epochs on {n:,} images in {format_seconds(seconds)} ({device.type})\n"
+                  f"results in {shown(run_dir)}")
         return history
 
 

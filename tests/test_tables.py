@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+import pytest
 
 from hw5 import dynamics, tables
 from histories import history_from
@@ -13,17 +14,23 @@ def test_swing_length_is_a_quarter_period_for_an_oscillation_and_one_step_for_no
     assert dynamics.swing_length(np.random.default_rng(0).normal(size=4000)) <= 2
 
 
-def test_loss_summary_reports_anticorrelated_swings_and_the_drift():
+def test_loss_summary_reports_each_window_with_anticorrelated_swings_despite_a_trend():
     steps = np.arange(20 * 100)
-    swing = np.sin(2 * np.pi * steps / 50)            # whole periods in every epoch
-    d = 1.2 + 0.1 * swing + 0.002 * steps / 100      # L_D drifts up by 0.02 per 10 epochs
+    swing = np.sin(2 * np.pi * steps / 50)            # whole periods in every epoch: swings of 12.5 steps
+    d = 1.2 + 0.1 * swing - 0.02 * steps / 100       # L_D falls by 0.2 per 10 epochs
     g = 0.9 - 0.1 * swing
-    text = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5)
-    first, last = text.splitlines()[1:3]
-    assert first.split()[:2] == ["epochs", "1-5"] and last.split()[:2] == ["epochs", "16-20"]
-    assert float(first.split()[-2]) == -1.0 and abs(int(first.split()[-1]) - 12.5) <= 1
-    assert "L_D +0.020, L_G +0.000 per 10 epochs" in text
-    assert f"{2 * math.log(2):.3f}" in text
+    rows = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5).splitlines()
+    assert [row.split()[1] for row in rows[1:5]] == ["1-5", "6-10", "11-15", "16-20"]
+    for k, row in enumerate(rows[1:5]):
+        mean_d, mean_g, corr, swing_steps = row.split()[2:]
+        assert float(mean_d) == pytest.approx(1.2 - 0.02 * (5 * k + 2.5), abs=2e-3)
+        assert float(corr) < -0.9 and abs(int(swing_steps) - 12.5) <= 1   # the trend is not one long swing
+    assert rows[5].split()[-2:] == [f"{2 * math.log(2):.3f}", f"{math.log(2):.3f}"]
+
+
+def test_swing_length_ignores_a_linear_trend():
+    steps = np.arange(1000)
+    assert abs(dynamics.swing_length(np.sin(2 * np.pi * steps / 80) + steps / 100) - 20) <= 1
 
 
 def test_run_summary_names_each_session_with_its_epochs_and_commit():
