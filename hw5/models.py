@@ -70,8 +70,8 @@ class Generator(nn.Module):
 
 
 class Dropout16Bit(nn.Dropout):
-    """nn.Dropout with a mask from 16 random bits per unit, not a float (a third of the
-    cost): P(drop) = p to within 2^-17; the 1 / P(keep) scale keeps E[output] = input."""
+    """nn.Dropout with a mask from 16 random bits per unit instead of a float (cheaper
+    on a CPU): P(drop) = p to within 2^-17; the 1 / P(keep) scale keeps E[output] = input."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:

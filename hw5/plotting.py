@@ -159,7 +159,7 @@ def plot_quality(history: History, label: str = "generator", others: dict[str, H
     ax_fd.set_ylim(-0.02 * highest, 1.08 * highest)   # linear, so that gaps between runs read at a glance
     ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
-    ax_fd.legend(fontsize=8, frameon=False)
+    ax_fd.legend(fontsize=8, frameon=False, loc="center right")  # clear of the ceiling line
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
     ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
     ax_cov.legend(fontsize=8, frameon=False, loc="lower right")
