@@ -1,4 +1,5 @@
-"""The commentary of Q3(f), checked: every statement it makes about the run, tested on the run's numbers.
+"""The commentary of Q3(f) and the appendix, checked: every quantitative statement it makes about the run,
+tested on the run's numbers (descriptions of what images look like are not tested).
 
 Each statement of hw5.ipynb's markdown that a claim below checks is followed there by the marker
 `<!-- claim: ID -->` with the claim's id (invisible in the PDF), and each claim names that id: search for the
