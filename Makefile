@@ -9,14 +9,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := $(shell grep -v '^\#' tools/system-packages.txt)
 
 # HW5_SMOKE=1 shrinks every cell to about a minute and writes to build/smoke/, leaving the committed
-# notebook, run and PDF untouched.
-ifneq ($(filter-out 0 false,$(HW5_SMOKE)),)
-NOTEBOOK_OUT := build/smoke/hw5.ipynb
-PDF := build/smoke/hw5.pdf
-else
-NOTEBOOK_OUT := hw5.ipynb
-PDF := writeup/hw5.pdf
-endif
+# notebook, run and PDF untouched; hw5.config.smoke_mode reads it, and picks the output paths.
 
 .PHONY: all help setup system venv data notebook pdf test lab kernel retrain retrain-fp32 classifier bench compare \
         evaluate clean
@@ -41,13 +34,13 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 data: venv ## Put FashionMNIST under data/ (from Debian's package offline, else downloaded)
-	$(PY) -m hw5.data
+	$(PY) -m hw5.answers.data
 
 notebook: venv data ## Run all cells of hw5.ipynb headless, in place (or into build/smoke/ with HW5_SMOKE=1)
-	$(PY) -m hw5.writeup execute hw5.ipynb --output $(NOTEBOOK_OUT)
+	$(PY) -m hw5.render.pdf execute
 
 pdf: venv ## Render the executed notebook to writeup/hw5.pdf (build/smoke/hw5.pdf with HW5_SMOKE=1)
-	$(PY) -m hw5.writeup pdf $(NOTEBOOK_OUT) $(PDF)
+	$(PY) -m hw5.render.pdf pdf
 
 test: setup data ## Set up, then run the tests
 	$(PY) -m pytest
@@ -66,17 +59,19 @@ retrain-fp32: setup data ## Train the run's plain-fp32 twin that the notebook co
 	rm -rf runs/dcgan-fp32.old; if [ -d runs/dcgan-fp32 ]; then mv runs/dcgan-fp32 runs/dcgan-fp32.old; fi
 	$(PY) -m hw5.train --run-dir runs/dcgan-fp32 --precision fp32
 
-classifier: setup data ## Retrain the cached quality classifier (hw5/assets/classifier.pt, about 2 minutes)
-	$(PY) -m hw5.quality train
+classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/assets/classifier.pt, about 2 minutes)
+	$(PY) -m hw5.appendix.classifier train
 
 bench: setup data ## Training speed against a straightforward PyTorch port, side by side (JSON last line)
-	$(PY) -m hw5.bench
+	$(PY) -m hw5.appendix.bench
 
-compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (about 1 h on a CPU)
-	$(PY) -m hw5.compare
+compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (1-2 h on a CPU)
+	for seed in 0 1; do for precision in fp32 bf16; do \
+	    $(PY) -m hw5.train --run-dir runs/compare/$$precision-seed$$seed --epochs 5 --seed $$seed \
+	        --precision $$precision --device cpu || exit 1; done; done
 
-evaluate: setup data ## Score the committed run's final generator (one JSON line)
-	$(PY) -m hw5.evaluate runs/dcgan
+evaluate: setup data ## The committed run's final losses and sample quality, beside the quality scale's ends (JSON)
+	$(PY) -m hw5.train --run-dir runs/dcgan
 
 clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)
 	rm -rf build .pytest_cache

@@ -1,12 +1,21 @@
-"""Hyperparameters of the Q3 run: one frozen dataclass, overridden with dataclasses.replace."""
+"""Settings every part of the package reads: the run's hyperparameters, the project's paths, the notebook's
+mode (HW5_SMOKE, read here and nowhere else), and the device and precision a run trains on."""
 import os
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
-from .models import LATENT_DIM
+import torch
 
-SMOKE_ENV = "HW5_SMOKE"
-GRID_EPOCHS = (10, 30, 50)            # the assignment shows samples after these epochs (Q3e)
-PRECISIONS = ("auto", "fp32", "bf16")  # the compute precisions a run can ask for (hw5.device)
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"                 # FashionMNIST lands in DATA_DIR/FashionMNIST/raw (git-ignored)
+RUNS_DIR = ROOT / "runs"                 # one folder per training run
+RUN_DIR = RUNS_DIR / "dcgan"             # the committed 50-epoch run the write-up shows
+FP32_RUN_DIR = RUNS_DIR / "dcgan-fp32"   # the same run in plain fp32, for comparison (history only)
+FIGURES_DIR = ROOT / "figures"           # the write-up's figures
+SMOKE_DIR = ROOT / "build" / "smoke"     # the smoke build's notebook and PDF
+DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("auto", "fp32", "bf16")
+GRID_EPOCHS = (10, 30, 50)               # the assignment shows samples after these epochs (Q3e)
 
 
 @dataclass(frozen=True)
@@ -16,26 +25,21 @@ class TrainConfig:
     lr: float = 1e-4           # Adam learning rate of both players (the assignment's)
     adam_betas: tuple = (0.9, 0.999)  # Keras' Adam defaults, which the assignment keeps ...
     adam_eps: float = 1e-7     # ... epsilon included (PyTorch's default is 1e-8)
-    latent_dim: int = LATENT_DIM  # length of the noise vector z
+    latent_dim: int = 100      # length of the noise vector z
     num_fixed_noise: int = 16  # fixed noise vectors rendered after every epoch (a 4x4 grid)
     seed: int = 0              # seeds weights, shuffling, latent noise and dropout
     limit: int | None = None   # train on the first `limit` images only (smoke runs); None = all 60000
-    eval_samples: int = 5000   # images per sample-quality score (hw5.quality); 0 = no evaluation
+    eval_samples: int = 5000   # images per sample-quality score (hw5.appendix.quality); 0 = no evaluation
     precision: str = "auto"    # matrix products in fp32, bf16 (autocast) or auto: bf16 where the hardware has it
 
     def __post_init__(self):
-        for name in ("epochs", "batch_size", "latent_dim", "num_fixed_noise"):
+        minimum = dict(epochs=1, batch_size=1, latent_dim=1, num_fixed_noise=1, seed=0, eval_samples=0, limit=1)
+        for name, least in minimum.items():
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            if not (name == "limit" and value is None) and (type(value) is not int or value < least):
+                raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr!r}")
-        if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 1):
-            raise ValueError(f"limit must be a positive integer or None, got {self.limit!r}")
-        for name in ("seed", "eval_samples"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         object.__setattr__(self, "adam_betas", tuple(self.adam_betas))
@@ -46,11 +50,51 @@ def as_record(config: TrainConfig) -> dict:
     return {**asdict(config), "adam_betas": list(config.adam_betas)}
 
 
+def quality_epochs(epochs: int) -> list[int]:
+    """When training records sample quality: epoch 1, every 5th, the assignment's grid epochs, and the last."""
+    return sorted({1, epochs, *range(5, epochs + 1, 5), *(e for e in GRID_EPOCHS if e <= epochs)})
+
+
 def smoke_mode() -> bool:
-    """True when HW5_SMOKE is set to anything but '', '0' or 'false': every cell then runs in about a minute."""
-    return os.environ.get(SMOKE_ENV, "").strip().lower() not in ("", "0", "false")
+    """HW5_SMOKE set to anything but '', '0' or 'false' (any case): every cell then runs in about a minute, on a
+    tiny run (`smoke`) in a temporary folder, and the build goes to SMOKE_DIR (the Makefile leaves it to this)."""
+    return os.environ.get("HW5_SMOKE", "").strip().lower() not in ("", "0", "false")
 
 
 def smoke(config: TrainConfig) -> TrainConfig:
-    """The same run, shrunk: a couple of epochs on ~1000 images."""
     return replace(config, epochs=2, limit=1024, eval_samples=1000)
+
+
+def shown(path: Path) -> Path:
+    """A path as the write-up prints it: relative to the project root when inside it."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+class DeviceError(RuntimeError):
+    """The device or precision asked for is not available here; the message says what to use instead."""
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    available = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available(), "cpu": True}
+    name = next(n for n, ok in available.items() if ok) if name == "auto" else name
+    if not available.get(name):
+        raise DeviceError(f"--device {name} was asked for, but this PyTorch cannot use it: use --device cpu "
+                          f"(or auto)" if name in available else f"unknown device {name!r}: use {', '.join(DEVICES)}")
+    return torch.device(name)
+
+
+def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
+    """The compute dtype of the matrix products: bf16 where the hardware does it natively ("auto"), else fp32."""
+    if precision == "fp32":
+        return torch.float32
+    native = (torch.cuda.is_bf16_supported() if device.type == "cuda" else
+              device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    if precision == "bf16" and not native and device.type != "cpu":
+        raise DeviceError(f"--precision bf16 is not supported on {device}: use fp32 (or auto)")
+    return torch.bfloat16 if precision == "bf16" or native else torch.float32
+
+
+def precision_name(dtype: torch.dtype) -> str:
+    """The dtype's name (bfloat16, float32), as histories and the bench record it."""
+    return str(dtype).removeprefix("torch.")

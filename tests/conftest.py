@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hw5.data import RAW_FILES, raw_dir
+from hw5.answers.data import RAW_FILES, raw_dir
 
 
 def write_idx(path: Path, array: np.ndarray) -> Path:

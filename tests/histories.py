@@ -1,7 +1,7 @@
 """Made-up run histories for the tests of the notebook's tables and claims."""
 import numpy as np
 
-from hw5.runs import History
+from hw5.train.rundir import History
 
 
 def history_from(d_steps: np.ndarray, g_steps: np.ndarray, steps_per_epoch: int) -> History:

@@ -3,7 +3,7 @@ import urllib.error
 import pytest
 import torch
 
-from hw5.data import RAW_FILES, DataError, check_idx, load_images, raw_dir, seed_from_debian
+from hw5.answers.data import RAW_FILES, DataError, load_images, raw_dir, seed_from_debian
 
 
 def test_loads_all_images_as_one_tensor_in_unit_range(tiny_fashion):
@@ -33,15 +33,15 @@ def test_seeds_from_debian_copy_without_network(tmp_path, debian_copy, tiny_fash
 def test_truncated_file_gives_one_clear_error(tiny_fashion):
     path = raw_dir(tiny_fashion) / RAW_FILES[0]
     path.write_bytes(path.read_bytes()[:-100])
-    with pytest.raises(DataError, match=r"truncated .*make data"):
+    with pytest.raises(DataError, match=r"damaged .*delete them and run `make data`"):
         load_images(tiny_fashion)
 
 
-def test_not_an_idx_file(tmp_path):
-    path = tmp_path / "x-idx3-ubyte"
-    path.write_bytes(b"<html>not found</html>")
-    with pytest.raises(DataError, match="not an unsigned-byte IDX file"):
-        check_idx(path)
+@pytest.mark.parametrize("content", [b"<html>not found</html>", b"\0\0\x08"])
+def test_a_file_that_is_not_idx_gives_one_clear_error(tiny_fashion, content):
+    (raw_dir(tiny_fashion) / RAW_FILES[0]).write_bytes(content)
+    with pytest.raises(DataError, match=r"damaged .*delete them and run `make data`"):
+        load_images(tiny_fashion)
 
 
 def test_no_data_and_no_network_says_how_to_get_it(tmp_path, monkeypatch):

@@ -1,10 +1,12 @@
 """The notebook's mode and what follows from it."""
 from dataclasses import replace
 
-import pytest
+import matplotlib
 
-from hw5 import notebook
-from hw5.config import TrainConfig
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from hw5.render import notebook  # noqa: E402
 
 
 def test_full_mode_never_trains_the_missing_fp32_twin(tmp_path, monkeypatch):
@@ -20,19 +22,18 @@ def test_full_mode_loads_the_committed_fp32_twin(monkeypatch):
     assert twin["finished"] and twin["config"]["precision"] == "fp32"
 
 
-def test_grid_epochs_are_the_assignments_for_50_and_scaled_otherwise():
-    assert notebook.grid_epochs(TrainConfig().epochs) == [10, 30, 50]
-    assert notebook.grid_epochs(2) == [1, 2]
-    assert notebook.progression_epochs(50) == [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]
+def test_smoke_mode_works_in_a_scratch_folder_on_a_tiny_run(monkeypatch):
+    monkeypatch.setenv("HW5_SMOKE", "1")
+    mode = notebook.notebook_mode()
+    assert mode.smoke and mode.config.epochs == 2 and "hw5-smoke-" in str(mode.run_dir)
 
 
-def test_source_shows_the_package_code_with_its_constants_and_files():
-    from hw5 import gan, models
-    text = notebook.Source(models, "DROPOUT", "BN", models.Discriminator, gan.gan_losses).text
-    assert text.startswith("# hw5/models.py\n") and "\n# hw5/gan.py\ndef gan_losses(" in text
-    assert "DROPOUT = 0.3" in text and "\nBN = dict(momentum=0.01, eps=1e-3)" in text
-    assert "# Keras' BatchNormalization" in text          # the comment above a constant comes with it
-    assert "class Discriminator(nn.Module):" in text and text.count("# hw5/models.py") == 1
-    assert "\\PY{k}{class}" in notebook.Source(models.Generator)._repr_latex_()   # highlighted for the PDF
-    with pytest.raises(ValueError, match="assigns no NOTHING"):
-        notebook.Source(models, "NOTHING")
+def test_a_figure_saved_at_two_moments_is_the_same_pdf(tmp_path, monkeypatch):
+    fig, ax = plt.subplots()
+    ax.plot([1, 3, 2])
+    saved = []
+    for moment in ("1000000000", "2000000000"):   # matplotlib dates a PDF from SOURCE_DATE_EPOCH when it is set
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", moment)
+        saved.append(notebook.save_figure(fig, tmp_path / f"{moment}.pdf").read_bytes())
+    plt.close(fig)
+    assert saved[0] == saved[1] and saved[0].startswith(b"%PDF")

@@ -2,7 +2,7 @@
 import re
 import subprocess
 
-from hw5.paths import ROOT
+from hw5.config import ROOT
 
 
 def layout_entries() -> dict[str, str]:
@@ -30,12 +30,14 @@ def test_layout_lists_only_what_exists_or_is_made():
 def test_layout_names_every_module_of_the_package_and_no_other():
     section = ROOT.joinpath("README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
     package = section.split("- `hw5/`", 1)[1].split("\n- `", 1)[0]
-    named = set(re.findall(r"`([a-z_0-9]+\.py)`", package))
-    files = {path.name for path in (ROOT / "hw5").glob("*.py")} - {"__init__.py"}
+    named = set(re.findall(r"`([a-z_0-9/]+\.py)`", package))
+    files = {str(path.relative_to(ROOT / "hw5")) for path in (ROOT / "hw5").rglob("*.py")
+             if path.name != "__init__.py"}
     assert named == files
 
 
 def test_readme_states_the_cached_classifiers_recorded_accuracy():
     import json
-    accuracy = json.loads((ROOT / "hw5" / "assets" / "classifier.json").read_text())["test_accuracy"]
+    from hw5.appendix.classifier import INFO
+    accuracy = json.loads(INFO.read_text())["test_accuracy"]
     assert f"{accuracy:.2%} test accuracy" in ROOT.joinpath("README.md").read_text()

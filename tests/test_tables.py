@@ -1,36 +1,7 @@
-"""The numbers the notebook prints about a run: loss dynamics and the text tables."""
-import math
+"""The text tables the notebook prints."""
+import torch
 
-import numpy as np
-import pytest
-
-from hw5 import dynamics, tables
-from histories import history_from
-
-
-def test_swing_length_is_a_quarter_period_for_an_oscillation_and_one_step_for_noise():
-    steps = np.arange(4000)
-    assert abs(dynamics.swing_length(np.sin(2 * np.pi * steps / 80)) - 20) <= 1
-    assert dynamics.swing_length(np.random.default_rng(0).normal(size=4000)) <= 2
-
-
-def test_loss_summary_reports_each_window_with_anticorrelated_swings_despite_a_trend():
-    steps = np.arange(20 * 100)
-    swing = np.sin(2 * np.pi * steps / 50)            # whole periods in every epoch: swings of 12.5 steps
-    d = 1.2 + 0.1 * swing - 0.02 * steps / 100       # L_D falls by 0.2 per 10 epochs
-    g = 0.9 - 0.1 * swing
-    rows = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5).splitlines()
-    assert [row.split()[1] for row in rows[1:5]] == ["1-5", "6-10", "11-15", "16-20"]
-    for k, row in enumerate(rows[1:5]):
-        mean_d, mean_g, corr, swing_steps = row.split()[2:]
-        assert float(mean_d) == pytest.approx(1.2 - 0.02 * (5 * k + 2.5), abs=2e-3)
-        assert float(corr) < -0.9 and abs(int(swing_steps) - 12.5) <= 1   # the trend is not one long swing
-    assert rows[5].split()[-2:] == [f"{2 * math.log(2):.3f}", f"{math.log(2):.3f}"]
-
-
-def test_swing_length_ignores_a_linear_trend():
-    steps = np.arange(1000)
-    assert abs(dynamics.swing_length(np.sin(2 * np.pi * steps / 80) + steps / 100) - 20) <= 1
+from hw5.render import tables
 
 
 def test_run_summary_names_each_session_with_its_epochs_and_commit():
@@ -65,7 +36,27 @@ def test_quality_table_puts_other_runs_in_columns_at_equal_epochs():
     assert lines[-1].index("200.00") >= first_column_end    # epoch 10 is fp32's score, not bf16's
 
 
-def test_paths_inside_the_project_are_shown_relative_to_it(tmp_path):
-    from hw5.paths import DEFAULT_RUN_DIR, shown
-    assert str(shown(DEFAULT_RUN_DIR)) == "runs/dcgan"
-    assert shown(tmp_path) == tmp_path.resolve()
+def test_layer_rows_count_every_parameter_and_restore_the_mode():
+    from hw5.answers.models import Generator
+    g = Generator(100)
+    rows = tables.layer_rows(g, torch.zeros(2, 100))
+    assert sum(count for *_, count in rows) == sum(p.numel() for p in g.parameters()) and g.training
+    assert [name for name, *_ in rows][:2] == ["project.0", "project.1"]
+
+
+
+def test_timing_table_fits_the_slope_over_the_larger_sizes():
+    timing = {"d": [10, 100, 1000, 10000], "full softmax": [1e-6, 1e-5, 1e-4, 1e-3],
+              "hierarchical softmax": [1e-6] * 4, "negative sampling": [2e-6] * 4}
+    lines = tables.timing_table(timing).splitlines()
+    slopes = lines[-2].split()
+    assert slopes[0] == "slope" and [abs(float(x)) for x in slopes[1:]] == [1.0, 0.0, 0.0]
+    assert "d >= 1,000" in lines[-1]
+    assert lines[2].split() == ["10", "1.0", "1.0", "2.0"]
+
+
+
+def test_huffman_table_gives_mean_paths_near_the_entropy_not_log2_d():
+    rows = [line.split() for line in tables.huffman_table((1000, 100_000)).splitlines()[1:]]
+    assert [row[0] for row in rows] == ["1,000", "100,000"]
+    assert all(float(row[3]) < float(row[1]) for row in rows)   # Zipf: shorter than a balanced tree's

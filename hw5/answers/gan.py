@@ -4,19 +4,17 @@ r"""Q3(d) and Q3(e): the adversarial game and the loop that plays it, on one scr
 
 (binary cross-entropy on D's logits, as in the TensorFlow tutorial). Each step is the tutorial's
 `train_step`, a simultaneous update: one generator pass, D on the real and on the fake batch, then
-both players' gradients from that same pass and one Adam step each.
-
-This module holds the algorithm only. Run directories (checkpoints, resuming, the history's schema)
-are `hw5.runs`; `hw5.train` wires data, this loop and a run directory together, and is the CLI.
+both players' gradients from that same pass and one Adam step each. `fit` yields each finished
+epoch; its caller (hw5.train.loop) records, scores and checkpoints it.
 """
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
-from .config import TrainConfig
+from ..config import TrainConfig
 from .models import Discriminator, Generator, generate
 
 
@@ -39,7 +37,7 @@ def build_gan(config: TrainConfig, device: torch.device) -> GAN:
 
 
 def fixed_noise(config: TrainConfig) -> torch.Tensor:
-    """The latent vectors rendered after every epoch, (16, 100), from their own random generator:
+    """The latent vectors rendered after every epoch, (num_fixed_noise, latent_dim), from their own RNG:
     the same in every run of a seed, and drawing them changes no other randomness."""
     rng = torch.Generator().manual_seed(config.seed)
     return torch.randn(config.num_fixed_noise, config.latent_dim, generator=rng)
@@ -64,14 +62,12 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
         real_logits = gan.discriminator(real)         # (B,)
         fake_logits = gan.discriminator(fake)         # (B,): L_G flows back through
     d_loss, g_loss = gan_losses(real_logits.float(), fake_logits.float())
-    d_params = list(gan.discriminator.parameters())
-    g_params = list(gan.generator.parameters())
-    # each player's gradient of its own loss, both from this one pass
-    # (the tutorial's two gradient tapes): D's from L_D, G's from L_G
-    d_grads = torch.autograd.grad(d_loss, d_params, retain_graph=True)
-    g_grads = torch.autograd.grad(g_loss, g_params)
-    for param, grad in zip(d_params + g_params, d_grads + g_grads):
-        param.grad = grad
+    gan.opt_d.zero_grad()
+    gan.opt_g.zero_grad()
+    # each player's gradient of its own loss, both from this one pass (the
+    # tutorial's two gradient tapes): D's from L_D, G's from L_G
+    d_loss.backward(inputs=list(gan.discriminator.parameters()), retain_graph=True)
+    g_loss.backward(inputs=list(gan.generator.parameters()))
     gan.opt_d.step()
     gan.opt_g.step()
     return d_loss.detach(), g_loss.detach()
@@ -79,7 +75,7 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
 
 def batches(images: torch.Tensor, config: TrainConfig,
             rng: torch.Generator) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """One epoch of (real (B, 1, 28, 28), z (B, 100)): a fresh random order of
+    """One epoch of (real (B, 1, 28, 28), z (B, latent_dim)): a fresh random order of
     all images, cut into batches of config.batch_size (the last holds the rest)."""
     order = torch.randperm(len(images), generator=rng).to(images.device)
     for i in range(0, len(images), config.batch_size):
@@ -93,16 +89,14 @@ class EpochResult:
     epoch: int                    # 1-based
     d_loss_per_step: list[float]  # L_D of every batch, in order
     g_loss_per_step: list[float]
-    samples: torch.Tensor         # G(fixed noise) after the epoch, (16, 1, 28, 28)
+    samples: torch.Tensor         # G(fixed noise) after the epoch, (num_fixed_noise, 1, 28, 28)
     seconds: float                # wall time of the epoch, samples included
 
 
 def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generator,
-        dtype: torch.dtype, first_epoch: int,
-        end_of_epoch: Callable[[EpochResult], None],
-        on_step: Callable | None = None) -> None:
-    """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1].
-    After each epoch, end_of_epoch(result) records it and saves progress."""
+        dtype: torch.dtype, first_epoch: int = 1) -> Iterator[EpochResult]:
+    """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1],
+    yielding each finished epoch (the caller records and saves it)."""
     z_fixed = fixed_noise(config)
     for epoch in range(first_epoch, config.epochs + 1):
         start = time.perf_counter()
@@ -111,9 +105,7 @@ def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generato
             d_loss, g_loss = train_step(gan, real, z, dtype)
             d_losses.append(d_loss)  # tensors: no GPU sync per step
             g_losses.append(g_loss)
-            if on_step is not None:
-                on_step(epoch, len(d_losses), d_loss, g_loss)
         samples = generate(gan.generator, z_fixed)   # eval mode, same noise
-        end_of_epoch(EpochResult(epoch, torch.stack(d_losses).tolist(),
-                                 torch.stack(g_losses).tolist(), samples,
-                                 time.perf_counter() - start))
+        yield EpochResult(epoch, torch.stack(d_losses).tolist(),
+                          torch.stack(g_losses).tolist(), samples,
+                          time.perf_counter() - start)

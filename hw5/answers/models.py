@@ -1,6 +1,6 @@
-r"""The DCGAN of Q3: exactly the assignment's architecture (TensorFlow's DCGAN tutorial).
+r"""Q3(b) and Q3(c), the DCGAN: exactly the assignment's architecture (TensorFlow's DCGAN tutorial).
 
-Generator $G: \mathbb{R}^{100} \to [-1, 1]^{1\times 28\times 28}$ and discriminator
+Generator $G: \mathbb{R}^{d_z} \to [-1, 1]^{1\times 28\times 28}$ and discriminator
 $D: [-1, 1]^{1\times 28\times 28} \to \mathbb{R}$ (a logit; the sigmoid lives in the loss).
 Both take explicit arguments, return tensors, and do no I/O. Where PyTorch's defaults differ from
 Keras', the tutorial's framework, the constants below follow Keras.
@@ -8,7 +8,6 @@ Keras', the tutorial's framework, the constants below follow Keras.
 import torch
 from torch import nn
 
-LATENT_DIM = 100       # length of the noise vector z
 NEGATIVE_SLOPE = 0.3   # LeakyReLU slope (the assignment's; Keras' default alpha)
 DROPOUT = 0.3          # dropout probability in D (the assignment's)
 # Keras' BatchNormalization: running = 0.99 * running + 0.01 * batch (PyTorch's momentum is
@@ -39,9 +38,9 @@ class Discriminator(nn.Module):
 
 
 class Generator(nn.Module):
-    """z (B, 100) -> image (B, 1, 28, 28) in [-1, 1]; 2,305,472 parameters."""
+    """z (B, latent_dim) -> image (B, 1, 28, 28) in [-1, 1]."""
 
-    def __init__(self, latent_dim: int = LATENT_DIM):
+    def __init__(self, latent_dim: int):
         super().__init__()
         self.project = nn.Sequential(
             nn.Linear(latent_dim, 7 * 7 * 256, bias=False),    # (B, 12544)
@@ -92,29 +91,6 @@ def init_like_keras(model: nn.Module) -> None:
             nn.init.xavier_uniform_(layer.weight)
             if layer.bias is not None:
                 nn.init.zeros_(layer.bias)
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Trainable parameters (BatchNorm's running statistics are buffers, not counted)."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-@torch.no_grad()
-def layer_rows(model: nn.Module, example: torch.Tensor) -> list[tuple[str, str, tuple, int]]:
-    """(name, layer type, output shape without the batch, parameters) of every leaf layer, in the order the
-    forward pass runs them, in evaluation mode (the model's mode is restored)."""
-    rows = []
-    hooks = [layer.register_forward_hook(lambda mod, inp, out, name=name: rows.append(
-                 (name, type(mod).__name__, tuple(out.shape[1:]), sum(p.numel() for p in mod.parameters()))))
-             for name, layer in model.named_modules() if not list(layer.children())]
-    was_training = model.training
-    try:
-        model.eval()(example)
-    finally:
-        model.train(was_training)
-        for hook in hooks:
-            hook.remove()
-    return rows
 
 
 @torch.no_grad()

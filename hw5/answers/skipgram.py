@@ -5,10 +5,9 @@ $W' \in \mathbb{R}^{d\times h}$ the output vectors (row $w'_j$). For a (target t
     s = W' w_t (d,),  p = softmax(s),  L = -log p_c = -s_c + log Σ_j exp s_j
     ∂L/∂w_t = W'^T (p - e_c) = -w'_c + E_{j~p}[w'_j]      ∂L/∂w'_j = (p_j - [j = c]) w_t
 Every step below is one SGD update for one pair, written with these formulas (no autograd), so that the tests
-can compare them with autograd and the benchmark times exactly what the write-up analyses.
+can compare them with autograd and the appendix (`hw5.appendix.word2vec`) times exactly what the write-up analyses.
 """
 import heapq
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +28,9 @@ def softmax_grads(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int):
 
 
 def softmax_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, lr: float) -> None:
-    """One SGD step on one pair: every one of the d output vectors moves."""
-    w_t = W_in[t]
-    s = W_out @ w_t
-    g = torch.softmax(s, dim=0)
-    g[c] -= 1.0
-    grad_t = W_out.T @ g
-    W_out.addr_(g, w_t, alpha=-lr)              # W' -= lr (p - e_c) w_t^T, in place: O(dh)
+    """One SGD step on one pair: every one of the d output vectors moves, O(dh)."""
+    _, grad_t, grad_out = softmax_grads(W_in, W_out, t, c)
+    W_out -= lr * grad_out
     W_in[t] -= lr * grad_t
 
 
@@ -48,10 +43,6 @@ class Tree:
     paths: np.ndarray    # (d, max_depth) int64, padded with 0
     codes: np.ndarray    # (d, max_depth) int8, padded with 0
     lengths: np.ndarray  # (d,) int64
-
-    @property
-    def num_inner(self) -> int:
-        return len(self.lengths) - 1
 
 
 def huffman_tree(counts: np.ndarray) -> Tree:
@@ -166,73 +157,11 @@ def negative_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: i
     W_in[t] -= lr * grad_t
 
 
-# ----- the measurements of the write-up -----
+# ----- the checks -----
 
 def zipf_counts(d: int, exponent: float = 1.0) -> np.ndarray:
     """Word counts following Zipf's law, count ∝ 1/rank, as natural text roughly does."""
     return np.round(1e9 / np.arange(1, d + 1) ** exponent).astype(np.int64) + 1
-
-
-def sampling_error(d: int = 2000, h: int = 32, ks=(1, 10, 100, 1000, 10000), trials: int = 20,
-                   seed: int = 0) -> dict[int, float]:
-    """Mean relative error |estimate - exact| / |exact| of the importance-sampled ∂L/∂w_t, by number of samples."""
-    gen = torch.Generator().manual_seed(seed)
-    W_in = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
-    W_out = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
-    proposal = unigram(zipf_counts(d), 0.75)
-    pairs = torch.randint(0, d, (trials, 2), generator=gen).tolist()
-    errors = {}
-    for k in ks:
-        total = 0.0
-        for t, c in pairs:
-            exact = softmax_grads(W_in, W_out, t, c)[1]
-            estimate = importance_sampled_grad(W_in, W_out, t, c, proposal, k, gen)
-            total += float((estimate - exact).norm() / exact.norm())
-        errors[k] = total / trials
-    return errors
-
-
-def time_per_pair(step, pairs: list[tuple[int, int]], min_seconds: float = 0.2) -> float:
-    """Median over rounds of the mean seconds per pair of `step(t, c)`, after one warm-up pair."""
-    step(*pairs[0])
-    rounds = []
-    deadline = time.perf_counter() + min_seconds
-    while len(rounds) < 3 or time.perf_counter() < deadline:
-        start = time.perf_counter()
-        for t, c in pairs:
-            step(t, c)
-        rounds.append((time.perf_counter() - start) / len(pairs))
-    return float(np.median(rounds))
-
-
-def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int = 10, pairs: int = 20,
-              seed: int = 0, min_seconds: float = 0.2) -> dict[str, list[float]]:
-    """Seconds per training pair (one SGD step) of the three methods for each vocabulary size d, h fixed."""
-    gen = torch.Generator().manual_seed(seed)
-    result = {"d": list(ds), "full softmax": [], "hierarchical softmax": [], "negative sampling": [],
-              "mean path length": []}
-    for d in ds:
-        counts = zipf_counts(d)
-        tree = huffman_tree(counts)
-        noise = unigram(counts, 0.75)
-        W_in = torch.randn(d, h, generator=gen) * 0.01
-        W_out = torch.zeros(d, h)
-        W_nodes = torch.zeros(d - 1, h)
-        pair_list = unigram(counts).sample(2 * pairs, gen).view(pairs, 2).tolist()
-        result["full softmax"].append(time_per_pair(
-            lambda t, c: softmax_step(W_in, W_out, t, c, 0.025), pair_list, min_seconds))
-        result["hierarchical softmax"].append(time_per_pair(
-            lambda t, c: hierarchical_step(W_in, W_nodes, tree, t, c, 0.025), pair_list, min_seconds))
-        result["negative sampling"].append(time_per_pair(
-            lambda t, c: negative_sampling_step(W_in, W_out, t, c, noise, k, 0.025, gen), pair_list, min_seconds))
-        result["mean path length"].append(float(np.average(tree.lengths, weights=counts)))
-    return result
-
-
-def fitted_slope(ds, seconds, from_d: int) -> float:
-    """Slope of log(seconds) against log(d) over the sizes d >= from_d (least squares)."""
-    keep = [i for i, d in enumerate(ds) if d >= from_d]
-    return float(np.polyfit(np.log([ds[i] for i in keep]), np.log([seconds[i] for i in keep]), 1)[0])
 
 
 def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[str, float]:

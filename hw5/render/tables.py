@@ -1,10 +1,51 @@
-"""The text tables the notebook prints: a model's layers, where a run came from, its quality scores, the power
-spectrum at the checkerboard frequencies."""
+"""The text tables the notebook prints: Q2's tree and timings, a model's layers, where a run came from, its
+quality scores, the power spectrum at the checkerboard frequencies."""
 import numpy as np
 import torch
 
-from .models import layer_rows
-from .runs import History
+from ..answers.skipgram import huffman_tree, zipf_counts
+from ..appendix.word2vec import fitted_slope
+from ..train.rundir import History
+
+
+def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
+    """Mean path length (in inner nodes) of the Huffman tree over Zipf-distributed word counts, by vocabulary."""
+    rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}"]
+    for d in ds:
+        counts = zipf_counts(d)
+        mean_path = np.average(huffman_tree(counts).lengths, weights=counts)
+        rows.append(f"{d:>10,}{np.log2(d):>8.1f}{d / np.log2(d):>12,.0f}{mean_path:>19.2f}")
+    return "\n".join(rows)
+
+
+def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", "negative sampling")) -> str:
+    """Microseconds per training pair of each method by vocabulary size d, and the slope of log time against
+    log d over the larger half of the sizes."""
+    sizes = timing["d"]
+    fit_from = sizes[len(sizes) // 2]
+    rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
+    rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
+    rows.append(f"{'slope':>10}" + "".join(f"{fitted_slope(sizes, timing[m], fit_from):>+22.2f}" for m in methods))
+    rows.append(f"(slope: of log time against log d, for d >= {fit_from:,})")
+    return "\n".join(rows)
+
+
+@torch.no_grad()
+def layer_rows(model: torch.nn.Module, example: torch.Tensor) -> list[tuple[str, str, tuple, int]]:
+    """(name, layer type, output shape without the batch, parameters) of every leaf layer, in the order the
+    forward pass runs them, in evaluation mode (the model's mode is restored)."""
+    rows = []
+    hooks = [layer.register_forward_hook(lambda mod, inp, out, name=name: rows.append(
+                 (name, type(mod).__name__, tuple(out.shape[1:]), sum(p.numel() for p in mod.parameters()))))
+             for name, layer in model.named_modules() if not list(layer.children())]
+    was_training = model.training
+    try:
+        model.eval()(example)
+    finally:
+        model.train(was_training)
+        for hook in hooks:
+            hook.remove()
+    return rows
 
 
 def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
@@ -18,9 +59,8 @@ def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
 
 
 def run_summary(history: History) -> str:
-    """Where a run came from: its size and training time (in all, and the median epoch, which other work on the
-    machine slows less), then per training session (start or resumption) the epochs it trained, the commit of
-    the code, the device and the precision."""
+    """Where a run came from: its size, training time (and the median epoch, which other load slows less), then
+    per training session (start or resumption) its epochs, the code's commit, the device and the precision."""
     seconds = [e["seconds"] for e in history["epochs"]]
     lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
              f"{history['num_images']:,} images, {sum(seconds) / 60:.1f} min training, "

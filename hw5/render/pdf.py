@@ -1,10 +1,8 @@
-"""hw5.ipynb -> executed notebook -> writeup/hw5.pdf (nbconvert's PDF exporter, XeLaTeX, our template).
+"""hw5.ipynb -> executed notebook -> writeup/hw5.pdf (nbconvert, XeLaTeX, our template), each written atomically;
+a glyph missing from the fonts is an error (XeLaTeX only logs it).
 
-    python -m hw5.writeup execute NOTEBOOK [--output EXECUTED]
-    python -m hw5.writeup pdf NOTEBOOK PDF
-
-The PDF fails loudly when a glyph is missing from the fonts (XeLaTeX only logs that), and every output file is
-written atomically, so an interrupted build leaves the previous good file in place.
+    python -m hw5.render.pdf execute   # run all cells of hw5.ipynb, saved in place (smoke mode: build/smoke/)
+    python -m hw5.render.pdf pdf       # render the executed notebook to writeup/hw5.pdf (smoke: build/smoke/)
 """
 import argparse
 import re
@@ -14,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import ROOT
-from .storage import atomic_write
+from ..config import ROOT, SMOKE_DIR, shown, smoke_mode
+from ..storage import atomic_write
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
@@ -43,17 +41,19 @@ def execute(notebook: Path, output: Path, kernel: str = KERNEL) -> Path:
     return atomic_write(output, lambda f: f.write(nbformat.writes(nb).encode()))
 
 
-def system_packages() -> list[str]:
-    lines = (line.strip() for line in SYSTEM_PACKAGES.read_text().splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+def build_paths() -> tuple[Path, Path]:
+    """(executed notebook, PDF): the committed ones, or in smoke mode copies under build/smoke/."""
+    if smoke_mode():
+        return SMOKE_DIR / "hw5.ipynb", SMOKE_DIR / "hw5.pdf"
+    return ROOT / "hw5.ipynb", ROOT / "writeup" / "hw5.pdf"
 
 
 def check_tools() -> None:
     missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
     if missing:
-        raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages "
-                           f"{' '.join(system_packages())} (`make` does this on Debian/Ubuntu), or TeX Live with "
-                           f"XeLaTeX, pandoc and the DejaVu fonts elsewhere")
+        raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages of "
+                           f"{shown(SYSTEM_PACKAGES)} (`make` does this on Debian/Ubuntu), or TeX Live with XeLaTeX, "
+                           f"pandoc and the DejaVu fonts elsewhere")
 
 
 def pdf_exporter():
@@ -71,15 +71,11 @@ def pdf_exporter():
                 raise WriteupError("the PDF would lack glyphs: " + "; ".join(f"{c} in {f}" for c, f in missing))
             return done
 
-    config = Config()
-    config.TemplateExporter.exclude_input_prompt = True
-    config.TemplateExporter.exclude_output_prompt = True
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_input_tags = ("hide-input",)
-    config.TagRemovePreprocessor.remove_cell_tags = ("hide-in-pdf",)
-    config.TemplateExporter.extra_template_paths = [str(TEMPLATE.parent)]
-    config.TemplateExporter.template_file = TEMPLATE.name
-    return CheckedPDFExporter(config=config)
+    return CheckedPDFExporter(config=Config({
+        "TemplateExporter": {"exclude_input_prompt": True, "exclude_output_prompt": True,
+                             "extra_template_paths": [str(TEMPLATE.parent)], "template_file": TEMPLATE.name},
+        "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": ("hide-input",),
+                                  "remove_cell_tags": ("hide-in-pdf",)}}))
 
 
 def placeholder_warning(nb) -> str | None:
@@ -88,7 +84,7 @@ def placeholder_warning(nb) -> str | None:
     if names and all(name and name != PLACEHOLDER_AUTHOR for name in names):
         return None
     return (f"warning: the PDF's author is {', '.join(names) or 'missing'!r}: put your name in hw5.ipynb's "
-            f"metadata, \"authors\" (README.md, \"Your name and collaborators\")")
+            f"metadata, \"authors\" (README.md, \"Your name and collaborators\")\n")
 
 
 def render_pdf(notebook: Path, pdf: Path) -> Path:
@@ -108,23 +104,16 @@ def render_pdf(notebook: Path, pdf: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hw5.writeup", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("execute", help="run all cells and save the executed notebook")
-    run.add_argument("notebook", type=Path)
-    run.add_argument("--output", type=Path, help="default: overwrite NOTEBOOK")
-    pdf = commands.add_parser("pdf", help="render an executed notebook to PDF")
-    pdf.add_argument("notebook", type=Path)
-    pdf.add_argument("pdf", type=Path)
+    parser = argparse.ArgumentParser(prog="python -m hw5.render.pdf", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("execute", "pdf"))
     args = parser.parse_args(argv)
+    executed, pdf = build_paths()
     try:
         if args.command == "execute":
-            print(f"executed {execute(args.notebook, args.output or args.notebook)}")
+            print(f"executed {execute(ROOT / 'hw5.ipynb', executed)}")
         else:
-            print(f"wrote {render_pdf(args.notebook, args.pdf)}")
-            warning = placeholder_warning(nbformat.read(args.notebook, as_version=4))
-            if warning:
-                print(warning, file=sys.stderr)
+            print(f"wrote {render_pdf(executed, pdf)}")
+            print(placeholder_warning(nbformat.read(executed, as_version=4)) or "", end="", file=sys.stderr)
     except WriteupError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

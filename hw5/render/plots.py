@@ -1,4 +1,4 @@
-"""Figures of Q3. Each function takes arrays or a history and returns a Figure; saving is storage.save_figure.
+"""The write-up's figures. Each function takes arrays or a history and returns a Figure (notebook.save_figure).
 
 Every image is drawn on one fixed intensity scale, pixel -1 -> black and +1 -> white (never min-max per image),
 so grids from different epochs can be compared by eye.
@@ -8,18 +8,33 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .runs import History
+from ..config import GRID_EPOCHS, TrainConfig
+from ..train.rundir import History
 
 GAP = 1.0  # value of the separators between tiles (white)
 
 
-def use_notebook_style() -> None:
-    """Inline figures as PNG for the browser and PDF for the write-up (nbconvert's LaTeX prefers the PDF)."""
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-    set_matplotlib_formats("png", "pdf")
-    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 200, "font.size": 9, "axes.titlesize": 10,
-                         "axes.spines.top": False, "axes.spines.right": False,
-                         "pdf.fonttype": 42})  # embed TrueType text in PDF figures, not Type 3
+def grid_epochs(epochs: int) -> list[int]:
+    """The assignment's epochs 10, 30, 50, scaled to a run of `epochs` epochs (identical for 50)."""
+    return sorted({max(1, round(e * epochs / TrainConfig().epochs)) for e in GRID_EPOCHS})
+
+
+def progression_epochs(epochs: int, columns: int = 11) -> list[int]:
+    """About `columns` epochs spread over the run, always with the first and the last: 1, 5, 10, ..., 50."""
+    step = max(1, round(epochs / (columns - 1)))
+    return sorted({1, epochs, *range(step, epochs + 1, step)})
+
+
+def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 12,
+                  num_classes: int = 10) -> tuple[torch.Tensor, list[int]]:
+    """The first `per_class` images of each class, (num_classes, per_class, 1, H, W), rare classes' rows filled
+    up with blank (white, +1) tiles; and each class's count."""
+    rows = torch.ones(num_classes, per_class, *images.shape[1:])
+    counts = torch.bincount(classes, minlength=num_classes).tolist()
+    for label in range(num_classes):
+        picked = images[classes == label][:per_class]
+        rows[label, :len(picked)] = picked
+    return rows, counts
 
 
 def tile(images: torch.Tensor, ncols: int, pad: int = 1) -> np.ndarray:
@@ -32,12 +47,6 @@ def tile(images: torch.Tensor, ncols: int, pad: int = 1) -> np.ndarray:
         r, c = divmod(k, ncols)
         canvas[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = image
     return canvas
-
-
-def show_tiles(ax, images: torch.Tensor, ncols: int, title: str = "") -> None:
-    ax.imshow(tile(images, ncols), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
-    ax.set_title(title)
-    ax.set_axis_off()
 
 
 def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: list[str] | None = None) -> None:
@@ -67,8 +76,10 @@ def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
     fig, axes = plt.subplots(1, len(epochs), figsize=(2.5 * len(epochs), 2.6), squeeze=False,
                              gridspec_kw={"wspace": 0.04})
     for ax, epoch in zip(axes[0], epochs):
-        grid = samples[epoch - 1]
-        show_tiles(ax, grid, ncols=int(np.ceil(np.sqrt(len(grid)))), title=f"$T = {epoch}$ epochs")
+        grid = tile(samples[epoch - 1], ncols=int(np.ceil(np.sqrt(samples.shape[1]))))
+        ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+        ax.set_title(f"$T = {epoch}$ epochs")
+        ax.set_axis_off()
     return fig
 
 
@@ -180,9 +191,10 @@ def plot_class_histogram(class_fractions: list[float], real_fractions: list[floa
     return fig
 
 
-def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple, title: str) -> Figure:
+def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names: tuple, title: str) -> Figure:
     """Generated images sorted by the class the quality classifier gives them: one row per class, labelled
     with its share of all images (rows of rare classes end in blank tiles)."""
+    rows, counts = class_gallery(images, classes, num_classes=len(class_names))
     total = sum(counts)
     labels = [f"{name}  {count / total:.1%}" for name, count in zip(class_names, counts)]
     fig, ax = plt.subplots(figsize=(0.34 * rows.shape[1] + 1.6, 0.34 * len(rows) + 0.4))
@@ -192,9 +204,8 @@ def plot_class_gallery(rows: torch.Tensor, counts: list[int], class_names: tuple
 
 
 def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: int) -> Figure:
-    """Left: log10 of generated/real power over the frequency plane for the generator after `epoch`, zero
-    frequency in the middle (red: more power than real images have, blue: less). Right: that ratio at the
-    checkerboard frequencies after every epoch, from ratio_by_epoch (E, H, W)."""
+    """Left: log10 of generated/real power over the frequency plane after `epoch`, zero frequency in the middle
+    (red: more than real images, blue: less). Right: the checkerboard frequencies' ratio (E, H, W) by epoch."""
     ratio = torch.as_tensor(ratio, dtype=torch.float64).clone().numpy()
     ratio[0, 0] = np.nan   # zero frequency: 0/0 once each image is centred on its mean, rounding noise (grey)
     shifted = np.log10(np.fft.fftshift(ratio))

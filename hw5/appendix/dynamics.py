@@ -1,15 +1,8 @@
 """Statistics of the two players' losses over a run: what the reading of the loss curves (Q3f) rests on."""
 import numpy as np
 
-from .runs import History
 
-
-def epoch_means(history: History, key: str) -> np.ndarray:
-    """The epoch means of "d_loss" or "g_loss", epoch 1 first."""
-    return np.array([e[key] for e in history["epochs"]])
-
-
-def step_losses(history: History, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+def step_losses(history: dict, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """The per-step L_D and L_G of epochs first..last (1-based, inclusive)."""
     ends = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
     steps = slice(ends[first - 1], ends[last])
@@ -22,10 +15,9 @@ def step_correlation(d_steps: np.ndarray, g_steps: np.ndarray) -> float:
 
 
 def swing_length(losses: np.ndarray) -> int:
-    """How many steps a swing of a loss lasts: the lag at which the autocorrelation of its deviations from
-    their linear trend first drops to zero or below (a quarter of the period for a pure oscillation; 1 for
-    uncorrelated step-to-step noise). The trend is removed first, so that a loss that falls or rises over the
-    window does not count as one long swing."""
+    """How many steps a swing of a loss lasts: the lag at which the autocorrelation of its deviations from their
+    linear trend (so that a drift is not one long swing) first drops to zero or below; a quarter of the period
+    for a pure oscillation, 1 for uncorrelated step-to-step noise."""
     x = np.asarray(losses, dtype=np.float64)
     t = np.arange(len(x))
     x = x - np.polyval(np.polyfit(t, x, 1), t) if len(x) > 1 else x - x.mean()
@@ -34,10 +26,9 @@ def swing_length(losses: np.ndarray) -> int:
     return int(below[0]) if len(below) else len(x)
 
 
-def loss_summary(history: History, window: int = 10) -> str:
-    """The numbers behind the reading of the loss curves, per `window` epochs: mean L_D and L_G beside their
-    values where D can do no better than guess, sigma(D) = 1/2 (2 ln 2 and ln 2); the step-by-step correlation
-    of L_D and L_G; how long the swings of L_D last; then the range of every step's losses."""
+def loss_summary(history: dict, window: int = 10) -> str:
+    """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at sigma(D) = 1/2), their
+    step-by-step correlation and how long L_D's swings last; then the range of every step's losses."""
     epochs = history["epochs"]
     n = len(epochs)
     window = max(1, min(window, n // 2 or 1))

@@ -1,0 +1,57 @@
+"""The notebook's mode (the full assignment run, or a smoke run) and what follows from it; its figures' style
+and saving."""
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from ..config import FIGURES_DIR, FP32_RUN_DIR, RUN_DIR, TrainConfig, smoke, smoke_mode
+from ..storage import atomic_write
+from ..train import train
+from ..train.rundir import History, read_history
+
+
+@dataclass(frozen=True)
+class NotebookMode:
+    config: TrainConfig
+    run_dir: Path        # a finished run of `config` here is loaded, anything else is trained or resumed
+    fp32_run_dir: Path   # the same run in plain fp32 (precision="fp32"), for comparison
+    figures_dir: Path    # where the notebook saves its figures
+    smoke: bool
+
+
+def notebook_mode() -> NotebookMode:
+    """The full assignment run, or with HW5_SMOKE=1 a tiny one in a temporary folder (never the committed files)."""
+    if not smoke_mode():
+        return NotebookMode(TrainConfig(), RUN_DIR, FP32_RUN_DIR, FIGURES_DIR, smoke=False)
+    scratch = Path(tempfile.mkdtemp(prefix="hw5-smoke-"))
+    return NotebookMode(smoke(TrainConfig()), scratch / "run", scratch / "run-fp32", scratch / "figures", True)
+
+
+def fp32_twin(mode: NotebookMode) -> History | None:
+    """The run's plain-fp32 twin: in smoke mode trained (seconds); in full mode loaded if it is there, never
+    trained unasked (over an hour on a CPU): None when it is missing (`make retrain-fp32` makes it)."""
+    config = replace(mode.config, precision="fp32")
+    if mode.smoke:
+        return train(config, mode.fp32_run_dir, progress=False)
+    history = read_history(mode.fp32_run_dir, config)
+    return history if history is not None and history["finished"] else None
+
+
+def use_notebook_style() -> None:
+    """Inline figures as PNG for the browser and PDF for the write-up (nbconvert's LaTeX prefers the PDF)."""
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+    set_matplotlib_formats("png", "pdf")
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 200, "font.size": 9, "axes.titlesize": 10,
+                         "axes.spines.top": False, "axes.spines.right": False,
+                         "pdf.fonttype": 42})  # embed TrueType text in PDF figures, not Type 3
+
+
+def save_figure(fig, path: Path, dpi: float | None = None) -> Path:
+    """Save a figure, atomically; the format follows the suffix (.pdf for vector, .png for raster, at `dpi`). A PDF
+    gets no creation date, so the same figure gives the same bytes on every rebuild."""
+    path = Path(path)
+    metadata = {"CreationDate": None} if path.suffix == ".pdf" else None
+    return atomic_write(path, lambda f: fig.savefig(f, format=path.suffix[1:], bbox_inches="tight",
+                                                    metadata=metadata, dpi=dpi or "figure"))

@@ -1,0 +1,56 @@
+"""The package's source code on the page: functions, classes and module constants, read from the package when
+the cell runs, so the page shows exactly the code that trains, never a copy."""
+import ast
+import inspect
+from pathlib import Path
+
+from ..config import shown
+
+
+class Source:
+    """The source code of functions, classes and module constants of the package, for the page: read from the
+    package when the cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted
+    in Jupyter and, one size smaller than the text, in the PDF. A comment line names each piece's file.
+    Arguments: functions and classes; or a module followed by the names of its constants, e.g.
+    Source(models, "DROPOUT", models.Discriminator)."""
+
+    def __init__(self, *parts):
+        text, module, last_owner, last_constant = "", None, None, False
+        for part in parts:
+            if inspect.ismodule(part):
+                module = part
+                continue
+            constant = isinstance(part, str)
+            owner = module if constant else inspect.getmodule(part)
+            if text:
+                text += "\n" if constant and last_constant else "\n\n"   # constants stay together
+            if owner is not last_owner:
+                text += f"# {shown(Path(inspect.getsourcefile(owner)))}\n"
+            text += constant_source(module, part) if constant else inspect.getsource(part).rstrip()
+            last_owner, last_constant = owner, constant
+        self.text = text + "\n"
+
+    def _repr_html_(self) -> str:
+        from IPython.display import Code
+        return Code(self.text, language="python")._repr_html_()
+
+    def _repr_latex_(self) -> str:
+        from pygments import highlight
+        from pygments.formatters import LatexFormatter
+        from pygments.lexers import PythonLexer
+        return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=r"fontsize=\small"))
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def constant_source(module, name: str) -> str:
+    """The lines of `module` that assign `name` at top level, with the comment lines right above them."""
+    lines = inspect.getsource(module).splitlines()
+    for node in ast.parse("\n".join(lines)).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            first = node.lineno - 1
+            while first > 0 and lines[first - 1].lstrip().startswith("#"):
+                first -= 1
+            return "\n".join(lines[first:node.end_lineno])
+    raise ValueError(f"{module.__name__} assigns no {name} at top level")

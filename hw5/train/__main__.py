@@ -1,0 +1,55 @@
+"""`python -m hw5.train --run-dir DIR [--epochs N] [--limit N] [--seed S] ...`: train the Q3 DCGAN into DIR,
+resuming after any interruption (run the same command again)."""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..answers.data import DataError
+from ..config import DATA_DIR, DEVICES, PRECISIONS, DeviceError, TrainConfig, shown
+from .loop import train
+from .rundir import RunError
+
+OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision")   # TrainConfig's fields
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, TrainConfig]:
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m hw5.train", description=__doc__.split(":", 1)[1].strip(),
+                                     epilog="Each of --epochs ... --precision sets the field of that name of "
+                                            "TrainConfig (hw5/config.py), whose comment says what it means.",
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints and results go")
+    for name in OVERRIDES:
+        parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "precision" else int,
+                            default=getattr(defaults, name), choices=PRECISIONS if name == "precision" else None)
+    parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: a GPU when there is one")
+    parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
+    args = parser.parse_args(argv)
+    try:   # TrainConfig checks every value (one rule each, in one place)
+        config = TrainConfig(**{name: getattr(args, name) for name in OVERRIDES})
+    except ValueError as err:
+        parser.error(str(err))
+    return args, config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, config = parse_args(argv)
+    try:
+        history = train(config, args.run_dir, device=args.device, data_root=args.data_root)
+    except (RunError, DataError, DeviceError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    last = history["epochs"][-1]   # and the final scores, as training recorded them: one JSON line
+    final = history["quality"][-1] if history["quality"] else {}
+    summary = {"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
+               "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k not in ("epoch", "seconds")}}
+    references = {f"reference_{name}": s["frechet_distance"] for name, s in (history["quality_reference"] or {}).items()}
+    print(json.dumps(summary | references))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

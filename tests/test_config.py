@@ -1,0 +1,59 @@
+"""The settings: the config's checks, HW5_SMOKE read the same way by Make and Python, devices, paths."""
+import subprocess
+
+import pytest
+import torch
+
+from hw5 import config
+from hw5.config import DeviceError, TrainConfig
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("epochs", 0, "epochs must be an integer >= 1, got 0"), ("batch_size", 2.5, "batch_size must be an integer"),
+    ("seed", -1, "seed must be an integer >= 0"), ("limit", 0, "limit must be an integer >= 1"),
+    ("epochs", True, "epochs must be an integer"), ("lr", 0.0, "lr must be positive"),
+    ("precision", "fp16", "precision must be one of auto, fp32, bf16")])
+def test_config_rejects_what_cannot_train(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**{field: value})
+
+
+def test_config_takes_what_it_documents():
+    assert TrainConfig(limit=None, eval_samples=0, seed=0).adam_betas == (0.9, 0.999)
+    assert TrainConfig(adam_betas=[0.5, 0.9]).adam_betas == (0.5, 0.9)   # from JSON: a list
+
+
+@pytest.mark.parametrize("value, smoke", [("", False), ("0", False), ("false", False), ("False", False),
+                                          (" FALSE ", False), ("1", True), ("yes", True), ("True", True)])
+def test_hw5_smoke_means_the_same_to_python_and_to_make(monkeypatch, value, smoke):
+    monkeypatch.setenv("HW5_SMOKE", value)
+    assert config.smoke_mode() is smoke
+    from hw5.render.pdf import build_paths
+    assert (build_paths()[1] == config.SMOKE_DIR / "hw5.pdf") is smoke   # where the build goes: Python decides
+    make = [subprocess.run(["make", "-n", "notebook", "pdf", f"HW5_SMOKE={v}"], cwd=config.ROOT,
+                           capture_output=True, text=True, check=True).stdout for v in (value, "")]
+    assert "hw5.render.pdf execute" in make[0] and make[0] == make[1]   # Make runs the same commands
+
+
+def test_quality_epochs():
+    assert config.quality_epochs(50) == [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]
+    assert config.quality_epochs(2) == [1, 2]
+    assert config.quality_epochs(12) == [1, 5, 10, 12]
+
+
+def test_devices_and_precisions(monkeypatch):
+    assert config.pick_device("cpu") == torch.device("cpu")
+    assert config.resolve_precision("fp32", torch.device("cpu")) == torch.float32
+    assert config.resolve_precision("bf16", torch.device("cpu")) == torch.bfloat16
+    native = torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    assert config.resolve_precision("auto", torch.device("cpu")) == (torch.bfloat16 if native else torch.float32)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(DeviceError, match="cuda was asked for"):
+        config.pick_device("cuda")
+    with pytest.raises(DeviceError, match="unknown device 'tpu'"):
+        config.pick_device("tpu")
+
+
+def test_paths_inside_the_project_are_shown_relative_to_it(tmp_path):
+    assert str(config.shown(config.RUN_DIR)) == "runs/dcgan"
+    assert config.shown(tmp_path) == tmp_path.resolve()

@@ -1,0 +1,116 @@
+"""The training loop and its command line: a run's files, resuming, refusing what it must not touch."""
+import json
+from dataclasses import replace
+
+import pytest
+import torch
+
+from hw5.answers import gan as gan_module
+from hw5.answers.gan import fixed_noise
+from hw5.answers.models import generate
+from hw5.config import RUN_DIR, TrainConfig, as_record
+from hw5.train import __main__ as cli, rundir, train
+from hw5.train.rundir import RunError, load_results
+
+TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
+
+
+def test_run_writes_history_samples_and_final_weights(tmp_path, tiny_fashion):
+    history = train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
+    assert history["finished"] and history["epochs_done"] == 2 and history["num_images"] == 200
+    steps = -(-200 // 64)
+    assert len(history["d_loss_per_step"]) == len(history["g_loss_per_step"]) == 2 * steps
+    assert [e["epoch"] for e in history["epochs"]] == [1, 2] and all(e["steps"] == steps for e in history["epochs"])
+    first = history["epochs"][0]
+    assert first["d_loss"] == pytest.approx(sum(history["d_loss_per_step"][:steps]) / steps)
+    assert [q["epoch"] for q in history["quality"]] == [1, 2]
+    assert set(history["quality_reference"]) == {"real_train_images", "untrained_generator"}
+    loaded, generator, samples = load_results(tmp_path / "run")
+    assert loaded == history
+    assert samples.shape == (2, 16, 1, 28, 28) and samples.abs().max() <= 1
+    z = fixed_noise(TINY)
+    torch.testing.assert_close(generate(generator, z), samples[-1])  # samples come from the saved G
+
+
+def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, tiny_fashion, monkeypatch):
+    straight = train(TINY, tmp_path / "straight", data_root=tiny_fashion, progress=False)
+
+    calls = {"n": 0}
+    real_step = gan_module.train_step
+
+    def interrupted_step(*args):
+        calls["n"] += 1
+        if calls["n"] == 5:  # inside epoch 2 (4 steps an epoch)
+            raise KeyboardInterrupt
+        return real_step(*args)
+
+    monkeypatch.setattr(gan_module, "train_step", interrupted_step)
+    with pytest.raises(KeyboardInterrupt):
+        train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
+    monkeypatch.setattr(gan_module, "train_step", real_step)
+    resumed = train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
+
+    assert [s["start_epoch"] for s in resumed["sessions"]] == [1, 2]
+    for key in ("d_loss_per_step", "g_loss_per_step"):
+        assert resumed[key] == straight[key]
+    for name in ("generator.pt", "discriminator.pt", "samples.pt"):
+        a = torch.load(tmp_path / "straight" / name, weights_only=True)
+        b = torch.load(tmp_path / "resumed" / name, weights_only=True)
+        if isinstance(a, dict):
+            assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+        else:
+            assert torch.equal(a, b)
+
+
+def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion, capsys):
+    train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
+    with pytest.raises(RunError, match=r"another configuration \(lr: run has 0.0001, asked 0.001\)"):
+        train(replace(TINY, lr=1e-3), tmp_path / "run", data_root=tiny_fashion, progress=False)
+    argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "3",
+            "--batch-size", "64", "--limit", "200", "--seed", "3", "--eval-samples", "100"]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "epochs: run has 2, asked 3" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()} == before  # nothing overwritten
+
+
+def test_device_errors_are_one_line_and_write_nothing(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert cli.main(["--run-dir", str(tmp_path / "run"), "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --device cuda was asked for, but this PyTorch cannot use it") and err.count("\n") == 1
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "x"], "invalid int value: 'x'"),
+    (["--epochs", "-3"], "epochs must be an integer >= 1, got -3"),
+    (["--seed", "-1"], "seed must be an integer >= 0, got -1"),
+    (["--precision", "fp16"], "invalid choice: 'fp16'"),
+    (["--device", "tpu"], "invalid choice"),
+])
+def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--run-dir", str(tmp_path / "run"), *args])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()  # nothing was written
+
+
+def test_a_changed_config_tells_a_notebook_user_to_make_retrain():
+    with pytest.raises(RunError, match=r"runs/dcgan holds a run of another configuration \(lr: .*`make retrain`"):
+        rundir.check_config(RUN_DIR, as_record(TrainConfig()), TrainConfig(lr=1e-3))
+
+
+def test_progress_is_a_line_per_epoch_on_stderr(tmp_path, tiny_fashion, capsys):
+    argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "2",
+            "--limit", "64", "--batch-size", "32", "--eval-samples", "0"]
+    assert cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    summary = json.loads(out)   # one JSON line: the final losses (and scores, here turned off)
+    assert summary["epochs"] == 2 and summary["d_loss"] > 0 and "frechet_distance" not in summary
+    lines = err.splitlines()
+    assert lines[0].startswith("training epochs 1-2 on 64 images")
+    assert [line.split(":")[0] for line in lines[1:3]] == ["epoch 1/2", "epoch 2/2"] and "to go" in lines[1]
+    assert lines[3].startswith("trained 2 epochs in") and len(lines) == 4

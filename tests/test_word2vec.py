@@ -1,0 +1,17 @@
+"""Q2 measured: the sampled gradient's error and the timing of each method."""
+from hw5.appendix import word2vec
+
+
+def test_sampled_gradient_approaches_the_exact_one_as_k_grows():
+    errors = word2vec.sampling_error(d=500, h=16, ks=(10, 100, 1000, 10000), trials=10)
+    values = list(errors.values())
+    assert all(a > b for a, b in zip(values, values[1:]))
+    assert values[-1] < 0.05 and values[0] / values[-1] > 10  # roughly 1/sqrt(k): 30x over 1000x more samples
+
+
+def test_benchmark_reports_every_method_and_size():
+    result = word2vec.benchmark(ds=(50, 500), h=8, pairs=3, min_seconds=0.0)
+    assert result["d"] == [50, 500]
+    for key in ("full softmax", "hierarchical softmax", "negative sampling", "mean path length"):
+        assert len(result[key]) == 2 and all(v > 0 for v in result[key])
+    assert result["mean path length"][1] > result["mean path length"][0]
