@@ -8,8 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := $(shell grep -v '^\#' tools/system-packages.txt)
 
-# HW5_SMOKE=1 shrinks every cell to about a minute and writes to build/smoke/, leaving the committed
-# notebook, run and PDF untouched; hw5.config.smoke_mode reads it, and picks the output paths.
+# HW5_SMOKE=1 make (or make notebook pdf lab) shrinks every cell to about a minute and writes to build/smoke/,
+# leaving the committed notebook, run and PDF untouched; only hw5.config.smoke_mode reads the variable.
 
 .PHONY: all help setup system venv data notebook pdf test lab kernel retrain retrain-fp32 classifier bench compare \
         evaluate clean
@@ -71,7 +71,7 @@ compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch
 	        --precision $$precision --device cpu || exit 1; done; done
 
 evaluate: setup data ## The committed run's final losses and sample quality, beside the quality scale's ends (JSON)
-	$(PY) -m hw5.train --run-dir runs/dcgan
+	$(PY) -m hw5.train --run-dir runs/dcgan --show
 
 clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)
 	rm -rf build .pytest_cache

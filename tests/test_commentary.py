@@ -162,7 +162,7 @@ def claimed_run() -> tuple[dict, dict, torch.Tensor, torch.Tensor]:
     return history, fp32, excess, by_epoch
 
 
-def test_the_claims_can_fail_each_where_its_statement_is_false():
+def test_claims_fail_where_their_statements_are_false():
     history, fp32, excess, by_epoch = claimed_run()
     assert [statement for _, statement, holds in commentary_claims(history, fp32, excess, by_epoch) if not holds] == []
     history["quality"][6]["coverage"] = 0.2                                        # a collapse at epoch 30

@@ -63,7 +63,7 @@ def test_pdf_has_the_assignments_parts_in_order_each_question_on_its_own_page(sm
         page = next(page for page in pages if heading in page)
         assert page.lstrip().startswith(heading), f"{heading} does not start its page"
     assert "\ufffd" not in text and "↪" not in text  # no missing glyphs, no code line too long for the page
-    assert "ETA" not in text  # no progress-bar lines
+    assert "to go" not in text  # no progress lines
 
 
 def test_the_graded_code_is_on_the_page_under_its_part(smoke_build):

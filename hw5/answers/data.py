@@ -55,21 +55,18 @@ def load_dataset(root: Path, train: bool = True, debian_dir: Path = DEBIAN_DIR) 
                         f"(apt-get install dataset-fashion-mnist) and run `make data`") from err
 
 
-def to_unit_range(images: torch.Tensor) -> torch.Tensor:
-    """uint8 pixels (N, 28, 28) -> float32 (N, 1, 28, 28) in [-1, 1], as the generator's tanh outputs them."""
-    return images.unsqueeze(1).float().div_(127.5).sub_(1.0)
-
-
 def load_images(root: Path, train: bool = True, limit: int | None = None,
                 debian_dir: Path = DEBIAN_DIR) -> tuple[torch.Tensor, torch.Tensor]:
-    """All images (or the first ``limit``) as one float tensor in [-1, 1] of shape (N, 1, 28, 28), and their labels."""
+    """All images (or the first ``limit``) as one float tensor (N, 1, 28, 28) in [-1, 1], the range of the
+    generator's tanh, and their labels."""
     dataset = load_dataset(root, train, debian_dir)
-    return to_unit_range(dataset.data[:limit]), dataset.targets[:limit].clone()
+    return dataset.data[:limit].unsqueeze(1).float().div_(127.5).sub_(1.0), dataset.targets[:limit].clone()
 
 
 if __name__ == "__main__":   # `make data`: FashionMNIST under data/, or one line saying how to get it
     try:
         for split in (True, False):
-            print(f"FashionMNIST {'train' if split else 'test'}: {tuple(load_dataset(DATA_DIR, split).data.shape)} in {raw_dir(DATA_DIR)}")
+            shape = tuple(load_dataset(DATA_DIR, split).data.shape)
+            print(f"FashionMNIST {'train' if split else 'test'}: {shape} in {raw_dir(DATA_DIR)}")
     except DataError as err:
         raise SystemExit(f"error: {err}") from None

@@ -1,1 +1,1 @@
-"""The appendix's analyses: sample quality, loss statistics, the commentary's checks, speed, Q2's costs."""
+"""The appendix's analyses: Q2's costs, sample quality, loss statistics, checkerboards, speed."""

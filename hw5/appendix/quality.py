@@ -62,7 +62,6 @@ class Evaluator:
         return self.score_images(generate(generator, self.noise))
 
     def reference_scores(self, untrained: nn.Module, data_root: Path = DATA_DIR) -> dict:
-        """The scale's ends, measured the same way: as many real training images (the floor: what a perfect
-        generator would score) and the untrained generator (the ceiling)."""
+        """The scale's ends: as many real training images (what a perfect G would score) and the untrained G."""
         real = load_images(data_root, train=True, limit=len(self.noise))[0]
         return {"real_train_images": self.score_images(real), "untrained_generator": self.score_generator(untrained)}

@@ -8,6 +8,12 @@ from ..appendix.word2vec import fitted_slope
 from ..train.rundir import History
 
 
+def error_table(title: str, errors: dict[str, float]) -> str:
+    """One check per row: what is compared, and the largest |difference| found."""
+    width = max(len(title), *map(len, errors)) + 2
+    return "\n".join([f"{title:<{width}}{'max |error|':>12}", *(f"{k:<{width}}{v:>12.1e}" for k, v in errors.items())])
+
+
 def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
     """Mean path length (in inner nodes) of the Huffman tree over Zipf-distributed word counts, by vocabulary."""
     rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}"]
@@ -39,12 +45,10 @@ def layer_rows(model: torch.nn.Module, example: torch.Tensor) -> list[tuple[str,
                  (name, type(mod).__name__, tuple(out.shape[1:]), sum(p.numel() for p in mod.parameters()))))
              for name, layer in model.named_modules() if not list(layer.children())]
     was_training = model.training
-    try:
-        model.eval()(example)
-    finally:
-        model.train(was_training)
-        for hook in hooks:
-            hook.remove()
+    model.eval()(example)
+    model.train(was_training)
+    for hook in hooks:
+        hook.remove()
     return rows
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..answers.data import DataError
 from ..config import DATA_DIR, DEVICES, PRECISIONS, DeviceError, TrainConfig, shown
 from .loop import train
-from .rundir import RunError
+from .rundir import RunError, load_results
 
 OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision")   # TrainConfig's fields
 
@@ -25,6 +25,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
                             default=getattr(defaults, name), choices=PRECISIONS if name == "precision" else None)
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: a GPU when there is one")
     parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
+    parser.add_argument("--show", action="store_true", help="only print a finished run's last line; never train")
     args = parser.parse_args(argv)
     try:   # TrainConfig checks every value (one rule each, in one place)
         config = TrainConfig(**{name: getattr(args, name) for name in OVERRIDES})
@@ -36,7 +37,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
 def main(argv: list[str] | None = None) -> int:
     args, config = parse_args(argv)
     try:
-        history = train(config, args.run_dir, device=args.device, data_root=args.data_root)
+        history = (load_results(args.run_dir)[0] if args.show else
+                   train(config, args.run_dir, device=args.device, data_root=args.data_root))
     except (RunError, DataError, DeviceError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     final = history["quality"][-1] if history["quality"] else {}
     summary = {"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
                "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k not in ("epoch", "seconds")}}
-    references = {f"reference_{name}": s["frechet_distance"] for name, s in (history["quality_reference"] or {}).items()}
+    ends = history["quality_reference"] or {}   # the quality scale's two ends
+    references = {f"reference_{name}": score["frechet_distance"] for name, score in ends.items()}
     print(json.dumps(summary | references))
     return 0
 

@@ -2,6 +2,7 @@
 (`rundir`), one after the other, so that a run resumes after any interruption."""
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import torch
@@ -47,19 +48,20 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
                 start = time.perf_counter()
                 history["quality"].append({"epoch": result.epoch, **evaluator.score_generator(gan.generator),
                                            "seconds": time.perf_counter() - start})
+            history["epochs_done"] = result.epoch
             rundir.save_checkpoint(run_dir, gan, rng, history, samples)
             seconds = [e["seconds"] for e in history["epochs"][first - 1:]]
-            eta = sum(seconds) / len(seconds) * (config.epochs - result.epoch)
+            eta = timedelta(seconds=round(sum(seconds) / len(seconds) * (config.epochs - result.epoch)))
             report(f"epoch {result.epoch}/{config.epochs}: D {history['epochs'][-1]['d_loss']:.3f}, "
-                   f"G {history['epochs'][-1]['g_loss']:.3f}, {result.seconds:.0f} s; {clock(eta)} to go")
+                   f"G {history['epochs'][-1]['g_loss']:.3f}, {result.seconds:.0f} s; {eta} to go")
     except KeyboardInterrupt:
         report(f"interrupted in epoch {history['epochs_done'] + 1}: epochs 1-{history['epochs_done']} are saved "
                f"in {shown(run_dir)}; run again to resume")
         raise
     history["finished"] = True   # also when a kill came after the last checkpoint but before the results
     rundir.write_results(run_dir, gan, history, samples)
-    report(f"trained {config.epochs} epochs in {clock(sum(e['seconds'] for e in history['epochs']))}; "
-           f"results in {shown(run_dir)}")
+    seconds = round(sum(e["seconds"] for e in history["epochs"]))
+    report(f"trained {config.epochs} epochs in {timedelta(seconds=seconds)}; results in {shown(run_dir)}")
     return history
 
 
@@ -69,14 +71,8 @@ def train_or_load(config: TrainConfig, run_dir: Path, device: str = "auto") -> t
     return rundir.load_results(run_dir)
 
 
-def clock(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
-
-
 def reporter(enabled: bool = True):
-    """A function that shows a progress line: on stderr, or in Jupyter as one display, rewritten, so that the
-    saved notebook (and the PDF) keeps only the last line."""
+    """Shows a progress line: on stderr, or in Jupyter in one display that the next line replaces."""
     if not enabled:
         return lambda line: None
     try:

@@ -30,7 +30,7 @@ import torchvision
 
 from ..answers.gan import GAN, EpochResult
 from ..answers.models import Generator
-from ..config import ROOT, RUN_DIR, TrainConfig, as_record, shown
+from ..config import FP32_RUN_DIR, ROOT, RUN_DIR, TrainConfig, as_record, shown
 from ..storage import save_json, save_torch
 
 CHECKPOINT, HISTORY, GENERATOR, DISCRIMINATOR, SAMPLES = (
@@ -57,7 +57,6 @@ def record_epoch(history: History, result: EpochResult) -> None:
     history["epochs"].append({"epoch": result.epoch, "d_loss": sum(result.d_loss_per_step) / steps,
                               "g_loss": sum(result.g_loss_per_step) / steps, "steps": steps,
                               "seconds": result.seconds})
-    history["epochs_done"] = result.epoch
 
 
 def session_record(start_epoch: int, device: torch.device, precision: str) -> dict:
@@ -78,8 +77,8 @@ def check_config(run_dir: Path, found: dict, config: TrainConfig) -> None:
     differ = [f"{k}: run has {found.get(k)!r}, asked {v!r}" for k, v in as_record(config).items()
               if found.get(k) != v]
     if differ:
-        fix = ("`make retrain` trains it anew (the old run is kept in runs/dcgan.old)" if Path(run_dir) == RUN_DIR
-               else "use another --run-dir, or delete it to start over")
+        target = {RUN_DIR: "make retrain", FP32_RUN_DIR: "make retrain-fp32"}.get(Path(run_dir).resolve())
+        fix = f"`{target}` trains it anew" if target else "use another --run-dir, or delete it to start over"
         raise RunError(f"{shown(run_dir)} holds a run of another configuration ({'; '.join(differ)}): {fix}")
 
 
@@ -88,7 +87,7 @@ def prepare(run_dir: Path) -> Path:
     try:
         Path(run_dir).mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise RunError(f"cannot write to run directory {run_dir} ({err.strerror}): choose a writable --run-dir") from err
+        raise RunError(f"cannot write to run directory {run_dir} ({err.strerror}): choose another --run-dir") from err
     for stale in Path(run_dir).glob(".*.tmp"):
         stale.unlink()
     return Path(run_dir)
@@ -146,6 +145,8 @@ def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | 
         return None
     try:
         history = json.loads(path.read_text())
+        if not isinstance(history, dict) or not {"config", "finished"} <= history.keys():
+            raise ValueError("not a run's history")
     except (OSError, ValueError) as err:
         raise RunError(f"{path} cannot be read ({err}): restore it from git, or delete {run_dir} to retrain") from err
     if config is not None:
