@@ -44,7 +44,7 @@ def test_every_cell_ran_in_smoke_mode_and_drew_its_figures(smoke_build):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert code[0].metadata["tags"] == ["setup"] and code[0].outputs == []   # set-up prints nothing
+    assert code[0].metadata["tags"] == ["setup", "hide-input"] and code[0].outputs == []   # set-up: not on the page
     saved = re.findall(r'save_figure\(fig, mode\.figures_dir / "([a-z_0-9]+\.pdf)"\)', "".join(c.source for c in code))
     assert sorted(saved) == sorted(p.name for p in FIGURES_DIR.glob("*.pdf"))   # the committed figures, each once
     shown = [c for c in code if any("application/pdf" in o.get("data", {}) for o in c.outputs)]
@@ -79,10 +79,11 @@ def test_the_graded_code_is_on_the_page_under_its_part(smoke_build):
         assert part(start) < text.find(definition) < part(end), definition
 
 
-def test_pdf_shows_name_and_collaborators_and_no_instructions(smoke_build):
+def test_pdf_front_shows_name_collaborators_and_sources_and_no_instructions(smoke_build):
     nb, _, pages = smoke_build
     front = pages[0]
-    assert nb.metadata["authors"][0]["name"] in front and "Collaborators:" in front
+    assert nb.metadata["authors"][0]["name"] in front and "Collaborators:" in front and "Sources:" in front
+    assert "import" not in front   # the set-up cell's imports stay off the page
     text = "\f".join(pages)
     for instruction in ("Edit this line", "mode:", "run directory:", "README"):
         assert instruction not in text, instruction

@@ -1,9 +1,7 @@
 r"""Q3(b) and Q3(c), the DCGAN: exactly the assignment's architecture (TensorFlow's DCGAN tutorial).
-
-Generator $G: \mathbb{R}^{d_z} \to [-1, 1]^{1\times 28\times 28}$ and discriminator
-$D: [-1, 1]^{1\times 28\times 28} \to \mathbb{R}$ (a logit; the sigmoid lives in the loss).
-Both take explicit arguments, return tensors, and do no I/O. Where PyTorch's defaults differ from
-Keras', the tutorial's framework, the constants below follow Keras.
+$G: \mathbb{R}^{d_z} \to [-1, 1]^{1\times 28\times 28}$ and $D: [-1, 1]^{1\times 28\times 28} \to \mathbb{R}$ (a logit; the
+sigmoid lives in the loss), with no I/O. Where PyTorch's defaults differ from Keras' (the tutorial's), the
+constants below follow Keras.
 """
 import torch
 from torch import nn

@@ -35,8 +35,11 @@ class ReversibleBlock(nn.Module):
         return self.alpha.abs().log().sum() + self.beta.abs().log().sum()
 
     def jacobian_formula(self, u: torch.Tensor) -> torch.Tensor:
-        """The (m+n)×(m+n) block matrix [[diag α, J_F(u)], [0, diag β]] of one example u (n,)."""
-        top = torch.cat([torch.diag(self.alpha), jacrev(self.F)(u)], dim=1)               # (m, m+n)
+        """The (m+n)×(m+n) block matrix [[diag α, J_F(u)], [0, diag β]] of one example u (n,), with
+        J_F = W_2 diag(tanh'(W_1 u + b_1)) W_1 by the chain rule, no autograd (so jacrev can check it)."""
+        hidden, _, out = self.F
+        J_F = out.weight * (1 - torch.tanh(hidden(u)) ** 2) @ hidden.weight                # (m, n)
+        top = torch.cat([torch.diag(self.alpha), J_F], dim=1)                             # (m, m+n)
         bottom = torch.cat([torch.zeros(self.n, self.m, dtype=u.dtype), torch.diag(self.beta)], dim=1)  # (n, m+n)
         return torch.cat([top, bottom], dim=0)
 
