@@ -65,7 +65,7 @@ classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/as
 bench: setup data ## Training speed against a straightforward PyTorch port, side by side (JSON last line)
 	$(PY) -m hw5.appendix.bench
 
-compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (1-2 h on a CPU)
+compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (hours on a CPU: README)
 	for seed in 0 1; do for precision in fp32 bf16; do \
 	    $(PY) -m hw5.train --run-dir runs/compare/$$precision-seed$$seed --epochs 5 --seed $$seed \
 	        --precision $$precision --device cpu || exit 1; done; done
