@@ -9,10 +9,9 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := $(shell grep -v '^\#' tools/system-packages.txt)
 
 # HW5_SMOKE=1 make (or make notebook pdf lab) shrinks every cell to about a minute and writes to build/smoke/,
-# leaving the committed notebook, run and PDF untouched; only hw5.config.smoke_mode reads the variable.
+# leaving the committed notebook, run and PDF untouched; only hw5.render.notebook.smoke_mode reads the variable.
 
-.PHONY: all help setup system venv data notebook pdf test lab kernel retrain retrain-fp32 classifier bench compare \
-        evaluate clean
+.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier bench evaluate clean
 
 all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
 
@@ -55,20 +54,11 @@ retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved
 	rm -rf runs/dcgan.old; if [ -d runs/dcgan ]; then mv runs/dcgan runs/dcgan.old; fi
 	$(PY) -m hw5.train --run-dir runs/dcgan
 
-retrain-fp32: setup data ## Train the run's plain-fp32 twin that the notebook compares with (runs/dcgan-fp32)
-	rm -rf runs/dcgan-fp32.old; if [ -d runs/dcgan-fp32 ]; then mv runs/dcgan-fp32 runs/dcgan-fp32.old; fi
-	$(PY) -m hw5.train --run-dir runs/dcgan-fp32 --precision fp32
-
 classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/assets/classifier.pt, about 2 minutes)
 	$(PY) -m hw5.appendix.classifier train
 
-bench: setup data ## Training speed against a straightforward PyTorch port, side by side (JSON last line)
+bench: setup data ## Training speed (fp32) against a straightforward PyTorch port, side by side (JSON last line)
 	$(PY) -m hw5.appendix.bench
-
-compare: setup data ## Sample quality of fp32 and bf16 training on equal 5-epoch runs, 2 seeds (hours on a CPU: README)
-	for seed in 0 1; do for precision in fp32 bf16; do \
-	    $(PY) -m hw5.train --run-dir runs/compare/$$precision-seed$$seed --epochs 5 --seed $$seed \
-	        --precision $$precision --device cpu || exit 1; done; done
 
 evaluate: setup data ## The committed run's final losses and sample quality, beside the quality scale's ends (JSON)
 	$(PY) -m hw5.train --run-dir runs/dcgan --show

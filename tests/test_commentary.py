@@ -15,7 +15,8 @@ from hw5.answers.data import load_images
 from hw5.appendix.dynamics import step_correlation, step_losses, swing_length
 from hw5.appendix.quality import Evaluator
 from hw5.appendix.spectra import excess_power
-from hw5.config import DATA_DIR, FP32_RUN_DIR, ROOT, RUN_DIR, TrainConfig
+from hw5.config import DATA_DIR, ROOT, RUN_DIR, TrainConfig
+from hw5.render.notebook import FP32_RUN_DIR
 from hw5.train.rundir import load_results, read_history
 from histories import history_from
 
@@ -115,7 +116,7 @@ def commentary_claims(history: dict, fp32_history: dict | None, excess: torch.Te
 def committed_claims() -> dict[str, tuple[str, bool]]:
     history, generator, samples = load_results(RUN_DIR)
     test_images = load_images(DATA_DIR, train=False)[0]
-    excess = excess_power(Evaluator(TrainConfig(**history["config"])).judge(generator)[0], test_images)
+    excess = excess_power(Evaluator(TrainConfig()).judge(generator)[0], test_images)   # as the notebook judges it
     claims = commentary_claims(history, read_history(FP32_RUN_DIR), excess, excess_power(samples, test_images))
     return {id: (statement, holds) for id, statement, holds in claims}
 

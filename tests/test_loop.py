@@ -9,7 +9,7 @@ from hw5.answers.gan import fixed_noise
 from hw5.answers.models import generate
 from hw5.config import TrainConfig
 from hw5.train import __main__ as cli, train
-from hw5.train.rundir import RunError, load_results
+from hw5.train.rundir import PER_STEP, RunError, load_results
 
 TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
 
@@ -72,3 +72,15 @@ def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "epochs: run has 2, asked 3" in err and err.count("\n") == 1
     assert {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()} == before  # nothing overwritten
+
+
+def test_history_records_each_steps_probabilities_and_scoring_leaves_training_alone(tmp_path, tiny_fashion):
+    scored = train(TINY, tmp_path / "scored", data_root=tiny_fashion, progress=False)
+    unscored = train(replace(TINY, eval_samples=0), tmp_path / "unscored", data_root=tiny_fashion, progress=False)
+    for name in PER_STEP:   # scoring draws nothing from the RNG that training uses
+        assert scored[f"{name}_per_step"] == unscored[f"{name}_per_step"]
+    d_real, d_fake = scored["d_real_per_step"], scored["d_fake_per_step"]
+    assert len(d_real) == len(d_fake) == len(scored["d_loss_per_step"]) and all(0 < p < 1 for p in d_real + d_fake)
+    steps = scored["epochs"][0]["steps"]
+    assert scored["epochs"][0]["d_fake"] == pytest.approx(sum(d_fake[:steps]) / steps)
+    assert unscored["quality"] == [] and unscored["quality_reference"] is None

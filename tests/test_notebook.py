@@ -1,7 +1,8 @@
-"""The notebook's mode and what follows from it."""
+"""The notebook's mode (HW5_SMOKE, read by Python only; Make passes it on) and what follows from it."""
 from dataclasses import replace
 
 import matplotlib
+import pytest
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,6 +23,15 @@ def test_full_mode_loads_the_committed_fp32_twin(monkeypatch):
     assert twin["finished"] and twin["config"]["precision"] == "fp32"
 
 
+@pytest.mark.parametrize("value, smoke", [("", False), ("0", False), ("false", False), ("False", False),
+                                          (" FALSE ", False), ("1", True), ("yes", True), ("True", True)])
+def test_hw5_smoke_is_read_one_way_and_picks_the_build(monkeypatch, value, smoke):
+    monkeypatch.setenv("HW5_SMOKE", value)
+    assert notebook.smoke_mode() is smoke
+    from hw5.render.pdf import build_paths
+    assert (build_paths()[1] == notebook.SMOKE_DIR / "hw5.pdf") is smoke   # where the build goes: Python decides
+
+
 def test_smoke_mode_works_in_a_scratch_folder_on_a_tiny_run(monkeypatch):
     monkeypatch.setenv("HW5_SMOKE", "1")
     mode = notebook.notebook_mode()
@@ -37,3 +47,10 @@ def test_a_figure_saved_at_two_moments_is_the_same_pdf(tmp_path, monkeypatch):
         saved.append(notebook.save_figure(fig, tmp_path / f"{moment}.pdf").read_bytes())
     plt.close(fig)
     assert saved[0] == saved[1] and saved[0].startswith(b"%PDF")
+
+
+def test_full_mode_loads_the_committed_run_and_never_trains(monkeypatch):
+    monkeypatch.delenv("HW5_SMOKE", raising=False)
+    monkeypatch.setattr(notebook, "train", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    history, generator, samples = notebook.the_run(notebook.notebook_mode())
+    assert history["finished"] and not generator.training and len(samples) == history["epochs_done"]

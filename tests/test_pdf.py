@@ -6,8 +6,9 @@ import subprocess
 import nbformat
 import pytest
 
-from hw5.config import FIGURES_DIR, ROOT
+from hw5.config import ROOT
 from hw5.render import pdf as writeup
+from hw5.render.notebook import FIGURES_DIR
 
 QUESTIONS = ("Question 1: Reversible block", "Question 2: Practical skip-gram", "Question 3: DCGAN on FashionMNIST")
 # every part under the assignment's own letter, in the assignment's order, then the extras

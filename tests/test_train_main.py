@@ -30,17 +30,18 @@ def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
     assert not (tmp_path / "run").exists()  # nothing was written
 
 
-def test_progress_is_a_line_per_epoch_on_stderr(tmp_path, tiny_fashion, capsys):
+def test_progress_is_a_bar_within_an_epoch_and_a_line_per_epoch_on_stderr(tmp_path, tiny_fashion, capsys):
     argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "2",
             "--limit", "64", "--batch-size", "32", "--eval-samples", "0"]
     assert cli.main(argv) == 0
     out, err = capsys.readouterr()
     summary = json.loads(out)   # one JSON line: the final losses (and scores, here turned off)
     assert summary["epochs"] == 2 and summary["d_loss"] > 0 and "frechet_distance" not in summary
-    lines = err.splitlines()
+    lines = [line.split("\r")[-1] for line in err.split("\n") if line]   # as a terminal shows them
     assert lines[0].startswith("training epochs 1-2 on 64 images")
     assert [line.split(":")[0] for line in lines[1:3]] == ["epoch 1/2", "epoch 2/2"] and "to go" in lines[1]
     assert lines[3].startswith("trained 2 epochs in") and len(lines) == 4
+    assert "\repoch 2/2: 100%" in err and "| 2/2 [" in err   # within an epoch, a bar with its time left
 
 
 def test_show_prints_a_finished_run_and_never_trains(tmp_path, tiny_fashion, capsys):

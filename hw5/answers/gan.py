@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from tqdm.auto import tqdm
 
 from ..config import TrainConfig
 from .models import Discriminator, Generator, generate
@@ -53,15 +54,17 @@ def gan_losses(real_logits: torch.Tensor, fake_logits: torch.Tensor):
 
 
 def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
-               dtype: torch.dtype = torch.float32):
-    """One simultaneous update of both players; returns the detached (L_D, L_G)."""
+               dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """One simultaneous update of both players. Returns, detached, (L_D, L_G, D(x), D(G(z))):
+    the losses and D's mean probability of "real" on the real and on the generated batch."""
     # bfloat16: matrix products in bf16 (autocast); weights and losses stay fp32
     enabled = dtype != torch.float32
     with torch.autocast(real.device.type, dtype=dtype, enabled=enabled):
         fake = gan.generator(z)                       # (B, 1, 28, 28)
         real_logits = gan.discriminator(real)         # (B,)
         fake_logits = gan.discriminator(fake)         # (B,): L_G flows back through
-    d_loss, g_loss = gan_losses(real_logits.float(), fake_logits.float())
+    real_logits, fake_logits = real_logits.float(), fake_logits.float()
+    d_loss, g_loss = gan_losses(real_logits, fake_logits)
     gan.opt_d.zero_grad()
     gan.opt_g.zero_grad()
     # each player's gradient of its own loss, both from this one pass (the
@@ -70,7 +73,8 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
     g_loss.backward(inputs=list(gan.generator.parameters()))
     gan.opt_d.step()
     gan.opt_g.step()
-    return d_loss.detach(), g_loss.detach()
+    return torch.stack([d_loss, g_loss, real_logits.sigmoid().mean(),
+                        fake_logits.sigmoid().mean()]).detach()
 
 
 def batches(images: torch.Tensor, config: TrainConfig,
@@ -88,24 +92,27 @@ def batches(images: torch.Tensor, config: TrainConfig,
 class EpochResult:
     epoch: int                    # 1-based
     d_loss_per_step: list[float]  # L_D of every batch, in order
-    g_loss_per_step: list[float]
+    g_loss_per_step: list[float]  # L_G
+    d_real_per_step: list[float]  # D(x), D's mean probability on the real batch ...
+    d_fake_per_step: list[float]  # ... and D(G(z)), both before the step's update
     samples: torch.Tensor         # G(fixed noise) after the epoch, (num_fixed_noise, 1, 28, 28)
     seconds: float                # wall time of the epoch, samples included
 
 
 def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generator,
-        dtype: torch.dtype, first_epoch: int = 1) -> Iterator[EpochResult]:
+        dtype: torch.dtype, first_epoch: int = 1,
+        progress: bool = True) -> Iterator[EpochResult]:
     """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1],
     yielding each finished epoch (the caller records and saves it)."""
     z_fixed = fixed_noise(config)
+    steps = -(-len(images) // config.batch_size)    # batches an epoch
     for epoch in range(first_epoch, config.epochs + 1):
         start = time.perf_counter()
-        d_losses, g_losses = [], []
-        for real, z in batches(images, config, rng):
-            d_loss, g_loss = train_step(gan, real, z, dtype)
-            d_losses.append(d_loss)  # tensors: no GPU sync per step
-            g_losses.append(g_loss)
+        stats = []
+        for real, z in tqdm(batches(images, config, rng), f"epoch {epoch}/{config.epochs}",
+                            steps, leave=False, unit="batch", disable=not progress):
+            stats.append(train_step(gan, real, z, dtype))  # tensors: no GPU sync per step
         samples = generate(gan.generator, z_fixed)   # eval mode, same noise
-        yield EpochResult(epoch, torch.stack(d_losses).tolist(),
-                          torch.stack(g_losses).tolist(), samples,
+        d_loss, g_loss, d_real, d_fake = torch.stack(stats).T.tolist()
+        yield EpochResult(epoch, d_loss, g_loss, d_real, d_fake, samples,
                           time.perf_counter() - start)

@@ -1,7 +1,5 @@
 """The quality measure's judge: a small FashionMNIST classifier, trained once and cached in assets/.
-
-    python -m hw5.appendix.classifier train   # retrain and overwrite the cached classifier (about 2 minutes)
-"""
+`python -m hw5.appendix.classifier train` (`make classifier`) retrains it and overwrites the cache."""
 import json
 import sys
 import time
@@ -79,14 +77,15 @@ def load_classifier(path: Path = WEIGHTS) -> Classifier:
     if not Path(path).exists():
         raise FileNotFoundError(f"the cached classifier {path} is missing: restore it from git, or retrain it "
                                 f"with `make classifier` (about 2 minutes)")
-    model = Classifier()
+    with torch.random.fork_rng(devices=[]):   # its random initial weights leave torch's global RNG as it was
+        model = Classifier()
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
     return model.eval()
 
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["train"]:   # never overwrite the cache by accident
-        raise SystemExit(f"usage: {__doc__.strip().splitlines()[-1].strip()}")
+        raise SystemExit("usage: python -m hw5.appendix.classifier train   # retrains the cached classifier")
     model, info = train_classifier()
     save_torch(model.state_dict(), WEIGHTS)
     save_json(info, INFO)

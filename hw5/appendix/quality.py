@@ -37,7 +37,8 @@ def coverage(classes: torch.Tensor) -> tuple[list[float], float]:
 
 class Evaluator:
     """Scores images against the test set, and a generator by its images of `config.eval_samples` fixed noise
-    vectors from their own RNG: scoring cannot change a run, and scores compare across epochs and runs."""
+    vectors. Nothing here draws from torch's global RNG (the noise has its own, the classifier is loaded under
+    fork_rng, scoring runs in eval mode), so scoring cannot change a run; scores compare across epochs and runs."""
 
     def __init__(self, config: TrainConfig, data_root: Path = DATA_DIR):
         self.classifier = load_classifier()

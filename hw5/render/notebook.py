@@ -1,15 +1,22 @@
-"""The notebook's mode (the full assignment run, or a smoke run) and what follows from it; its figures' style
-and saving."""
+"""The notebook's mode (the full assignment run, or with HW5_SMOKE a smoke run; the variable is read here and
+nowhere else) and what follows from it; its figures' style and saving."""
+import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import torch
 
-from ..config import FIGURES_DIR, FP32_RUN_DIR, RUN_DIR, TrainConfig, smoke, smoke_mode
+from ..answers.models import Generator
+from ..config import ROOT, RUN_DIR, RUNS_DIR, TrainConfig
 from ..storage import atomic_write
 from ..train import train
-from ..train.rundir import History, read_history
+from ..train.rundir import History, load_results, read_history
+
+FP32_RUN_DIR = RUNS_DIR / "dcgan-fp32"   # the committed run's plain-fp32 twin (history only)
+FIGURES_DIR = ROOT / "figures"           # each figure of the notebook as a file, and the README's picture
+SMOKE_DIR = ROOT / "build" / "smoke"     # the smoke build's notebook and PDF
 
 
 @dataclass(frozen=True)
@@ -21,12 +28,30 @@ class NotebookMode:
     smoke: bool
 
 
+def smoke_mode() -> bool:
+    """HW5_SMOKE set to anything but '', '0' or 'false' (any case): every cell then runs in about a minute, on a
+    tiny run (`smoke`) in a temporary folder, and the build goes to SMOKE_DIR (the Makefile leaves it to this)."""
+    return os.environ.get("HW5_SMOKE", "").strip().lower() not in ("", "0", "false")
+
+
+def smoke(config: TrainConfig) -> TrainConfig:
+    return replace(config, epochs=2, limit=1024, eval_samples=1000)
+
+
 def notebook_mode() -> NotebookMode:
     """The full assignment run, or with HW5_SMOKE=1 a tiny one in a temporary folder (never the committed files)."""
     if not smoke_mode():
         return NotebookMode(TrainConfig(), RUN_DIR, FP32_RUN_DIR, FIGURES_DIR, smoke=False)
     scratch = Path(tempfile.mkdtemp(prefix="hw5-smoke-"))
     return NotebookMode(smoke(TrainConfig()), scratch / "run", scratch / "run-fp32", scratch / "figures", True)
+
+
+def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
+    """The run the write-up shows, as rundir.load_results gives it: in full mode the committed run, loaded and
+    never trained; in smoke mode a tiny run, trained first (about a minute)."""
+    if mode.smoke:
+        train(mode.config, mode.run_dir)
+    return load_results(mode.run_dir)
 
 
 def fp32_twin(mode: NotebookMode) -> History | None:

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import ROOT, SMOKE_DIR, shown, smoke_mode
+from ..config import ROOT, shown
 from ..storage import atomic_write
+from .notebook import SMOKE_DIR, smoke_mode
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
 SYSTEM_PACKAGES = ROOT / "tools" / "system-packages.txt"   # what `make system` installs on Debian/Ubuntu
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 PLACEHOLDER_AUTHOR = "Student Name"  # hw5.ipynb's metadata "authors" until the student sets it (README)
+WIDGET = "application/vnd.jupyter.widget-view+json"   # an output that shows a live widget
 
 
 class WriteupError(RuntimeError):
@@ -38,6 +40,10 @@ def execute(notebook: Path, output: Path, kernel: str = KERNEL) -> Path:
         client.execute()
     except CellExecutionError as err:
         raise WriteupError(f"a cell of {notebook} failed; {output} is left as it was:\n{err}") from err
+    for cell in nb.cells:   # progress bars are live widgets (tqdm in Jupyter): nothing to keep once done
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if WIDGET not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
     return atomic_write(output, lambda f: f.write(nbformat.writes(nb).encode()))
 
 

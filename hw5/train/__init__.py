@@ -1,2 +1,2 @@
 """Running and resuming training runs (`python -m hw5.train`)."""
-from .loop import train, train_or_load  # noqa: F401 (the package's API)
+from .loop import train  # noqa: F401 (the package's API)

@@ -9,7 +9,6 @@ import torch
 
 from ..answers.data import load_images
 from ..answers.gan import build_gan, fit
-from ..answers.models import Generator
 from ..appendix.quality import Evaluator
 from ..config import DATA_DIR, TrainConfig, pick_device, precision_name, quality_epochs, resolve_precision, shown
 from . import rundir
@@ -22,16 +21,17 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     atomically, so a kill loses at most the epoch under way; a finished run is returned at once."""
     device = pick_device(device)
     dtype = resolve_precision(config.precision, device)
-    done = rundir.read_history(run_dir, config)
+    done = rundir.read_history(run_dir, config)   # the one check that run_dir holds this config's run
     if done is not None and done["finished"]:
         return done
+    if device.type == "cuda":   # fp32 means fp32: no TF32 convolutions (cuDNN's default)
+        torch.backends.cudnn.allow_tf32 = False
     run_dir = rundir.prepare(run_dir)
     images = load_images(data_root, train=True, limit=config.limit)[0].to(device)
     gan = build_gan(config, device)
     rng = torch.Generator().manual_seed(config.seed + 1)   # shuffling and training noise
-    # built after the GAN: loading its classifier draws from torch's global RNG, which dropout uses next
     evaluator = Evaluator(config, data_root) if config.eval_samples else None
-    history, samples = rundir.resume(run_dir, config, gan, rng, device) or (rundir.new_history(config), [])
+    history, samples = rundir.resume(run_dir, gan, rng, device) or (rundir.new_history(config), [])
     if history["epochs_done"] == 0 and evaluator is not None:  # score the untrained generator first
         history["quality_reference"] = evaluator.reference_scores(gan.generator, data_root)
     first = history["epochs_done"] + 1
@@ -41,7 +41,7 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     report(f"training epochs {first}-{config.epochs} on {len(images):,} images ({device.type}, "
            f"{precision_name(dtype)}), a line per epoch")
     try:
-        for result in fit(gan, images, config, rng, dtype, first):
+        for result in fit(gan, images, config, rng, dtype, first, progress):
             samples.append(result.samples)
             rundir.record_epoch(history, result)
             if evaluator is not None and result.epoch in quality_epochs(config.epochs):
@@ -52,8 +52,10 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
             rundir.save_checkpoint(run_dir, gan, rng, history, samples)
             seconds = [e["seconds"] for e in history["epochs"][first - 1:]]
             eta = timedelta(seconds=round(sum(seconds) / len(seconds) * (config.epochs - result.epoch)))
-            report(f"epoch {result.epoch}/{config.epochs}: D {history['epochs'][-1]['d_loss']:.3f}, "
-                   f"G {history['epochs'][-1]['g_loss']:.3f}, {result.seconds:.0f} s; {eta} to go")
+            means = history["epochs"][-1]
+            report(f"epoch {result.epoch}/{config.epochs}: L_D {means['d_loss']:.3f}, L_G {means['g_loss']:.3f}, "
+                   f"D(x) {means['d_real']:.3f}, D(G(z)) {means['d_fake']:.3f}, {result.seconds:.0f} s; "
+                   f"{eta} to go")
     except KeyboardInterrupt:
         report(f"interrupted in epoch {history['epochs_done'] + 1}: epochs 1-{history['epochs_done']} are saved "
                f"in {shown(run_dir)}; run again to resume")
@@ -63,12 +65,6 @@ def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: P
     seconds = round(sum(e["seconds"] for e in history["epochs"]))
     report(f"trained {config.epochs} epochs in {timedelta(seconds=seconds)}; results in {shown(run_dir)}")
     return history
-
-
-def train_or_load(config: TrainConfig, run_dir: Path, device: str = "auto") -> tuple[History, Generator, torch.Tensor]:
-    """The finished run of `config` in run_dir, trained (or resumed) first when it is not finished there."""
-    train(config, run_dir, device=device)
-    return rundir.load_results(run_dir)
 
 
 def reporter(enabled: bool = True):

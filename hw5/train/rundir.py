@@ -10,75 +10,115 @@
         num_images         training images (None before the first epoch)
         epochs_done        finished epochs, each saved in the checkpoint
         finished           all epochs done and the final weights and samples written
-        d_loss_per_step    L_D of every batch, all epochs in order; g_loss_per_step: L_G
-        epochs             per epoch: epoch (1-based), d_loss and g_loss (means over its batches), steps
-                           (batches; the last may be smaller), seconds (wall time, the samples included)
+        d_loss_per_step    L_D of every batch, all epochs in order; likewise g_loss_per_step (L_G),
+                           d_real_per_step (D(x), D's mean probability on the real batch) and
+                           d_fake_per_step (D(G(z)) on the generated batch, before the step's update)
+        epochs             per epoch: epoch (1-based), d_loss, g_loss, d_real and d_fake (means over its
+                           batches), steps (batches; the last may be smaller), seconds (wall time, the
+                           samples included)
         quality            at config.quality_epochs (none when eval_samples is 0): epoch, the scores of
                            appendix.quality (frechet_distance, coverage, class_fractions), seconds
         quality_reference  the scale's ends, scored the same way: real_train_images, untrained_generator
         sessions           per process that trained the run (its start or a resumption): start_epoch, commit
-                           and dirty (git; None outside a checkout), device, device_name, threads, python,
-                           torch, torchvision, precision (of the matrix products, "bfloat16" or "float32")
+                           and dirty (git: TRAINING_CODE differs from the commit; None outside a checkout),
+                           device, device_name (CPU or GPU model), cpu_capability (torch's vector ISA),
+                           threads, python, torch, torchvision, precision (dtype of the matrix products)
+
+The code in this checkout trained a run when every session ran at a clean commit whose TRAINING_CODE equals
+the checkout's (`stale_sessions`).
 """
 import json
 import platform
 import subprocess
 from pathlib import Path
 
+import cpuinfo
 import torch
 import torchvision
 
 from ..answers.gan import GAN, EpochResult
 from ..answers.models import Generator
-from ..config import FP32_RUN_DIR, ROOT, RUN_DIR, TrainConfig, as_record, shown
+from ..config import ROOT, RUN_DIR, TrainConfig, as_record, shown
 from ..storage import save_json, save_torch
 
 CHECKPOINT, HISTORY, GENERATOR, DISCRIMINATOR, SAMPLES = (
     "checkpoint.pt", "history.json", "generator.pt", "discriminator.pt", "samples.pt")
-CHECKPOINT_FORMAT = 2   # 1 had a SHA-256 header
+CHECKPOINT_FORMAT = 2
 History = dict   # the contents of history.json, as the module's docstring lists them
+# the code that decides what a run computes and records: a change to any of it means training anew
+TRAINING_CODE = ("hw5/config.py", "hw5/answers/data.py", "hw5/answers/models.py", "hw5/answers/gan.py",
+                 "hw5/train/loop.py", "hw5/train/rundir.py", "hw5/appendix/quality.py",
+                 "hw5/appendix/classifier.py", "hw5/appendix/assets")
 
 
 class RunError(RuntimeError):
     """A run directory cannot be used as asked; the message says why and what to do."""
 
 
+PER_STEP = ("d_loss", "g_loss", "d_real", "d_fake")   # what the history records of every step
+
+
 def new_history(config: TrainConfig) -> History:
     return {"config": as_record(config), "num_images": None, "epochs_done": 0, "finished": False,
-            "d_loss_per_step": [], "g_loss_per_step": [], "epochs": [], "quality": [],
+            **{f"{name}_per_step": [] for name in PER_STEP}, "epochs": [], "quality": [],
             "quality_reference": None, "sessions": []}
 
 
 def record_epoch(history: History, result: EpochResult) -> None:
-    """Add an epoch's losses and time to the history (its quality score, if any, is added by the caller)."""
-    history["d_loss_per_step"] += result.d_loss_per_step
-    history["g_loss_per_step"] += result.g_loss_per_step
-    steps = len(result.d_loss_per_step)
-    history["epochs"].append({"epoch": result.epoch, "d_loss": sum(result.d_loss_per_step) / steps,
-                              "g_loss": sum(result.g_loss_per_step) / steps, "steps": steps,
-                              "seconds": result.seconds})
+    """Add an epoch's steps, means and time to the history (its quality score, if any, is added by the caller)."""
+    epoch = {"epoch": result.epoch}
+    for name in PER_STEP:
+        values = getattr(result, f"{name}_per_step")
+        history[f"{name}_per_step"] += values
+        epoch[name] = sum(values) / len(values)
+    history["epochs"].append({**epoch, "steps": len(values), "seconds": result.seconds})
+
+
+def git(*args: str) -> str:
+    """git's output in the project's checkout; OSError or CalledProcessError without git or a checkout."""
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def session_record(start_epoch: int, device: torch.device, precision: str) -> dict:
     """Provenance of the process that trains now: the code's commit, the machine, the versions."""
-    git = lambda *args: subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                                       check=True).stdout.strip()
     try:
-        commit, dirty = git("rev-parse", "HEAD"), bool(git("status", "--porcelain", "--untracked-files=no"))
+        commit, dirty = git("rev-parse", "HEAD"), bool(git("status", "--porcelain", "--", *TRAINING_CODE))
     except (OSError, subprocess.CalledProcessError):
         commit, dirty = None, None
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or platform.machine()
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpuinfo.get_cpu_info()["brand_raw"]
     return {"start_epoch": start_epoch, "commit": commit, "dirty": dirty, "device": str(device),
-            "device_name": name, "threads": torch.get_num_threads(), "python": platform.python_version(),
-            "torch": torch.__version__, "torchvision": torchvision.__version__, "precision": precision}
+            "device_name": name, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
+            "torchvision": torchvision.__version__, "precision": precision}
+
+
+def stale_sessions(history: History) -> list[str]:
+    """Why the code in this checkout did not train this run, a line per session it did not train ([]: it did
+    all): one outside a checkout, from a dirty tree, or at a commit whose TRAINING_CODE differs from the files."""
+    reasons = []
+    for k, session in enumerate(history["sessions"], 1):
+        where, commit = f"session {k} (from epoch {session['start_epoch']})", session["commit"]
+        if commit is None:
+            reasons.append(f"{where} trained outside a git checkout")
+        elif session["dirty"]:
+            reasons.append(f"{where} trained at {commit[:7]} with changed training code")
+        else:
+            try:
+                changed = git("diff", "--name-only", commit, "--", *TRAINING_CODE).split()   # to the files
+            except (OSError, subprocess.CalledProcessError):
+                changed = ["(commit not in this checkout)"]
+            if changed:
+                reasons.append(f"{where} trained at {commit[:7]}, whose training code differs from this "
+                               f"checkout's in {', '.join(changed)}")
+    return reasons
 
 
 def check_config(run_dir: Path, found: dict, config: TrainConfig) -> None:
     differ = [f"{k}: run has {found.get(k)!r}, asked {v!r}" for k, v in as_record(config).items()
               if found.get(k) != v]
     if differ:
-        target = {RUN_DIR: "make retrain", FP32_RUN_DIR: "make retrain-fp32"}.get(Path(run_dir).resolve())
-        fix = f"`{target}` trains it anew" if target else "use another --run-dir, or delete it to start over"
+        fix = ("`make retrain` trains it anew" if Path(run_dir).resolve() == RUN_DIR else
+               "use another --run-dir, or delete it to start over")
         raise RunError(f"{shown(run_dir)} holds a run of another configuration ({'; '.join(differ)}): {fix}")
 
 
@@ -105,8 +145,7 @@ def save_checkpoint(run_dir: Path, gan: GAN, rng: torch.Generator, history: Hist
     save_json(history, run_dir / HISTORY)  # readable progress while the run goes on
 
 
-def resume(run_dir: Path, config: TrainConfig, gan: GAN, rng: torch.Generator,
-           device: torch.device) -> tuple[History, list] | None:
+def resume(run_dir: Path, gan: GAN, rng: torch.Generator, device: torch.device) -> tuple[History, list] | None:
     """Restore gan, its optimizers and every random state from run_dir's checkpoint; returns the history and
     the samples so far, or None when there is no checkpoint (a fresh run)."""
     path = run_dir / CHECKPOINT
@@ -119,7 +158,6 @@ def resume(run_dir: Path, config: TrainConfig, gan: GAN, rng: torch.Generator,
                        f"delete it to restart the run from scratch") from err
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise RunError(f"checkpoint {path} is not a checkpoint of this code: delete it to restart the run")
-    check_config(run_dir, state["history"]["config"], config)
     for key in ("generator", "discriminator", "opt_g", "opt_d"):
         getattr(gan, key).load_state_dict(state[key])
     torch.set_rng_state(state["rng"]["torch"].cpu())
