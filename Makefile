@@ -60,7 +60,7 @@ classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/as
 bench: setup data ## Training speed (fp32) against a straightforward PyTorch port, side by side (JSON last line)
 	$(PY) -m hw5.appendix.bench
 
-evaluate: setup data ## The committed run's final losses and sample quality, beside the quality scale's ends (JSON)
+evaluate: setup data ## The committed run's final losses and sample quality, beside its two reference points (JSON)
 	$(PY) -m hw5.train --run-dir runs/dcgan --show
 
 clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)

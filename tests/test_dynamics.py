@@ -22,10 +22,11 @@ def test_loss_summary_reports_each_window_with_anticorrelated_swings_despite_a_t
     rows = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5).splitlines()
     assert [row.split()[1] for row in rows[1:5]] == ["1-5", "6-10", "11-15", "16-20"]
     for k, row in enumerate(rows[1:5]):
-        mean_d, mean_g, corr, swing_steps = row.split()[2:]
+        mean_d, mean_g, d_real, d_fake, corr, swing_steps = row.split()[2:]
+        assert (d_real, d_fake) == ("0.600", "0.400")
         assert float(mean_d) == pytest.approx(1.2 - 0.02 * (5 * k + 2.5), abs=2e-3)
         assert float(corr) < -0.9 and abs(int(swing_steps) - 12.5) <= 1   # the trend is not one long swing
-    assert rows[5].split()[-2:] == [f"{2 * math.log(2):.3f}", f"{math.log(2):.3f}"]
+    assert rows[5].split()[-4:] == [f"{2 * math.log(2):.3f}", f"{math.log(2):.3f}", "0.500", "0.500"]
 
 
 def test_swing_length_ignores_a_linear_trend():

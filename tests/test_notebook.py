@@ -1,5 +1,6 @@
-"""The notebook's mode (HW5_SMOKE, read by Python only; Make passes it on) and what follows from it."""
-from dataclasses import replace
+"""The notebook's mode (HW5_SMOKE, read by Python only; Make passes it on) and what follows from it: the committed
+run, loaded and refused unless the training code in this checkout trained it."""
+import json
 
 import matplotlib
 import pytest
@@ -7,20 +8,9 @@ import pytest
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from hw5.render import notebook  # noqa: E402
-
-
-def test_full_mode_never_trains_the_missing_fp32_twin(tmp_path, monkeypatch):
-    monkeypatch.delenv("HW5_SMOKE", raising=False)
-    monkeypatch.setattr(notebook, "train", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
-    mode = replace(notebook.notebook_mode(), fp32_run_dir=tmp_path / "absent")
-    assert not mode.smoke and notebook.fp32_twin(mode) is None and not (tmp_path / "absent").exists()
-
-
-def test_full_mode_loads_the_committed_fp32_twin(monkeypatch):
-    monkeypatch.delenv("HW5_SMOKE", raising=False)
-    twin = notebook.fp32_twin(notebook.notebook_mode())
-    assert twin["finished"] and twin["config"]["precision"] == "fp32"
+from hw5.render import notebook, pdf  # noqa: E402
+from hw5.train import rundir  # noqa: E402
+from hw5.train.rundir import RunError  # noqa: E402
 
 
 @pytest.mark.parametrize("value, smoke", [("", False), ("0", False), ("false", False), ("False", False),
@@ -54,3 +44,26 @@ def test_full_mode_loads_the_committed_run_and_never_trains(monkeypatch):
     monkeypatch.setattr(notebook, "train", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
     history, generator, samples = notebook.the_run(notebook.notebook_mode())
     assert history["finished"] and not generator.training and len(samples) == history["epochs_done"]
+
+
+def stale_run(run_dir, commit: str):
+    run_dir.mkdir()
+    history = {"config": {}, "finished": True, "num_images": 60_000, "sessions": [
+        {"start_epoch": 1, "commit": commit, "dirty": False}]}
+    (run_dir / "history.json").write_text(json.dumps(history))
+    return run_dir
+
+
+def test_a_run_the_checkouts_training_code_did_not_train_is_refused_with_what_to_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(notebook, "project_images_per_second", lambda *a, **k: 600.0)   # as if timed
+    first = rundir.git("rev-list", "--max-parents=0", "HEAD")
+    stale = stale_run(tmp_path / "stale", first)
+    with pytest.raises(RunError, match=rf"trained at {first[:7]}.*`make retrain` trains it anew, about 1\.4 hours"):
+        notebook.check_trained_here(stale)
+    monkeypatch.setattr(pdf, "RUN_DIR", stale)   # `make notebook` and `make pdf` refuse it, in one line
+    monkeypatch.delenv("HW5_SMOKE", raising=False)
+    monkeypatch.setattr(pdf, "execute", lambda *a: (_ for _ in ()).throw(AssertionError("built")))
+    assert pdf.main(["execute"]) == 1 and "`make retrain`" in capsys.readouterr().err
+    notebook.check_trained_here(stale_run(tmp_path / "fresh", rundir.git("rev-parse", "HEAD")))   # no error
+    monkeypatch.setattr(rundir, "git", lambda *a: (_ for _ in ()).throw(OSError("no git")))
+    notebook.check_trained_here(stale)   # without git there is nothing to compare with

@@ -2,6 +2,7 @@
 
 A run that is killed and resumed, however often, must end bit-identical to one that ran straight through.
 """
+import os
 import random
 import signal
 import subprocess
@@ -19,6 +20,9 @@ from hw5.train.rundir import CHECKPOINT, HISTORY, RunError, load_results, read_h
 
 EPOCHS, LIMIT, BATCH = 3, 256, 32   # 8 steps an epoch: each process lives a few seconds
 TIME_LIMIT = 60                    # seconds for any one process
+# Every process with this one's thread count: bit-identity holds for one thread count, and a count read anew by
+# each process from the CPUs it may use at that moment could differ between the processes of one test.
+ENV = {**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())}
 
 
 def command(run_dir: Path, data_root: Path) -> list[str]:
@@ -28,12 +32,12 @@ def command(run_dir: Path, data_root: Path) -> list[str]:
 
 
 def start(run_dir: Path, data_root: Path) -> subprocess.Popen:
-    return subprocess.Popen(command(run_dir, data_root), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(command(run_dir, data_root), cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def run_to_end(run_dir: Path, data_root: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(command(run_dir, data_root), cwd=ROOT, capture_output=True, text=True,
+    result = subprocess.run(command(run_dir, data_root), cwd=ROOT, env=ENV, capture_output=True, text=True,
                             timeout=TIME_LIMIT)
     assert result.returncode == 0, result.stderr
     return result
@@ -69,7 +73,7 @@ def kill_mid_write(run_dir: Path, data_root: Path, target: str, nth: int) -> str
     """Run training that dies by SIGKILL halfway through its nth write of `target`; what stands under the
     target's name must still be a whole, loadable file (the previous version), never the half-written one."""
     result = subprocess.run([sys.executable, "-c", DIE_MID_WRITE, target, str(nth), *command(run_dir, data_root)[3:]],
-                            cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT)
+                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=TIME_LIMIT)
     if result.returncode == 0:
         return "finished before the write"
     assert result.returncode == -signal.SIGKILL, result.stderr
@@ -91,14 +95,15 @@ def kill_after(run_dir: Path, data_root: Path, seconds: float) -> str:
 
 
 def final_state(run_dir: Path) -> dict:
-    """Everything that must be identical: weights, optimizer states, samples, losses (not timings)."""
+    """Everything that must be identical: losses (first, so that a failure names the first step that differs),
+    weights, optimizer states, samples and scores (not timings)."""
     checkpoint = torch.load(run_dir / CHECKPOINT, weights_only=False)
     history = read_history(run_dir)
-    return {"generator": checkpoint["generator"], "discriminator": checkpoint["discriminator"],
+    return {"d_loss_per_step": history["d_loss_per_step"], "g_loss_per_step": history["g_loss_per_step"],
+            "epoch_means": [(e["d_loss"], e["g_loss"]) for e in history["epochs"]],
+            "generator": checkpoint["generator"], "discriminator": checkpoint["discriminator"],
             "opt_g": checkpoint["opt_g"]["state"], "opt_d": checkpoint["opt_d"]["state"],
             "samples": checkpoint["samples"], "final_generator": torch.load(run_dir / "generator.pt"),
-            "d_loss_per_step": history["d_loss_per_step"], "g_loss_per_step": history["g_loss_per_step"],
-            "epoch_means": [(e["d_loss"], e["g_loss"]) for e in history["epochs"]],
             "quality": [{k: v for k, v in q.items() if k != "seconds"} for q in history["quality"]],
             "quality_reference": history["quality_reference"]}
 

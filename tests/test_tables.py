@@ -1,39 +1,36 @@
 """The text tables the notebook prints."""
+import pytest
 import torch
 
 from hw5.render import tables
 
 
-def test_run_summary_names_each_session_with_its_epochs_and_commit():
-    session = {"device": "cpu", "device_name": "x86_64", "precision": "bfloat16", "dirty": False}
+def test_run_summary_names_each_session_with_its_epochs_commit_and_machine():
+    session = {"device": "cpu", "device_name": "Xeon", "cpu_capability": "AVX512", "threads": 2,
+               "precision": "float32", "torch": "2.9.0", "dirty": False}
     history = {"epochs_done": 3, "num_images": 1000,
-               "epochs": [{"steps": 4, "seconds": s} for s in (50.0, 60.0, 70.0)],
+               "epochs": [{"steps": 4, "seconds": s} for s in (3000.0, 3600.0, 4200.0)],
                "sessions": [{**session, "start_epoch": 1, "commit": "a" * 40},
-                            {**session, "start_epoch": 3, "commit": "b" * 40, "dirty": True}]}
+                            {**session, "start_epoch": 3, "commit": "b" * 40, "dirty": True, "device": "cuda",
+                             "device_name": "NVIDIA H200"}]}
     assert tables.run_summary(history).splitlines() == [
-        "3 epochs x 4 steps on 1,000 images, 3.0 min training, median epoch 60.0 s",
-        "epochs 1-2: code at aaaaaaaaaa, cpu (x86_64), bfloat16",
-        "epochs 3-3: code at bbbbbbbbbb + uncommitted changes, cpu (x86_64), bfloat16"]
+        "3 epochs x 4 steps on 1,000 images: 3.00 h of training, median epoch 3600.0 s",
+        "epochs 1-2: commit aaaaaaa, cpu: Xeon (AVX512, 2 threads), float32, torch 2.9.0",
+        "epochs 3-3: commit bbbbbbb + changed training code, cuda: NVIDIA H200, float32, torch 2.9.0"]
 
 
-def test_quality_table_puts_other_runs_in_columns_at_equal_epochs():
+def test_quality_table_lists_the_reference_points_then_every_score_by_epoch():
     score = lambda epoch, fd: {"epoch": epoch, "frechet_distance": fd, "coverage": 0.5}
     reference = {"real_train_images": score(0, 1.0), "untrained_generator": score(0, 800.0)}
     run = {"config": {"eval_samples": 5000}, "quality_reference": reference,
            "quality": [score(1, 400.0), score(5, 300.0)]}
-    other = {**run, "quality": [score(1, 410.0), score(10, 200.0)]}
     info = {"test_accuracy": 0.9085, "epochs": 5, "seed": 0}
-    lines = tables.quality_table(run, info, "bf16", {"fp32": other}).splitlines()
+    lines = tables.quality_table(run, info).splitlines()
     assert lines[0] == "classifier: test accuracy 90.85% (5 epochs, seed 0); 5,000 images per score"
-    assert lines[1].split() == ["bf16", "fp32"] and lines[2].split() == ["FD", "coverage"] * 2
-    rows = {line[:30].strip(): line[30:].split() for line in lines[3:]}
-    assert rows == {"real training images (floor)": ["1.00", "0.500"],
-                    "untrained generator (ceiling)": ["800.00", "0.500"],
-                    "after epoch 1": ["400.00", "0.500", "410.00", "0.500"],
-                    "after epoch 5": ["300.00", "0.500"],
-                    "after epoch 10": ["200.00", "0.500"]}
-    first_column_end = lines[1].index("bf16") + len("bf16")
-    assert lines[-1].index("200.00") >= first_column_end    # epoch 10 is fp32's score, not bf16's
+    assert lines[1].split() == ["reference,", "real", "training", "images:", "FD", "1.00,", "coverage", "0.500"]
+    assert lines[2].split() == ["reference,", "untrained", "generator:", "FD", "800.00,", "coverage", "0.500"]
+    assert [line.split() for line in lines[3:]] == [["after", "epoch", "1", "5"], ["FD", "400.0", "300.0"],
+                                                    ["coverage", "0.500", "0.500"]]
 
 
 def test_layer_rows_count_every_parameter_and_restore_the_mode():
@@ -65,3 +62,14 @@ def test_huffman_table_gives_mean_paths_near_the_entropy_not_log2_d():
     rows = [line.split() for line in tables.huffman_table((1000, 100_000)).splitlines()[1:]]
     assert [row[0] for row in rows] == ["1,000", "100,000"]
     assert all(float(row[3]) < float(row[1]) for row in rows)   # Zipf: shorter than a balanced tree's
+    assert all(float(row[4].replace(",", "")) == pytest.approx(d / float(row[3]), rel=1e-3)
+               for d, row in zip((1000, 100_000), rows))
+
+
+def test_excess_power_table_reads_both_diagonals_and_names_the_strongest_frequency():
+    ratio = torch.ones(28, 28, dtype=torch.float64)
+    ratio[7, 21], ratio[14, 14] = 9.0, 3.0      # index 21 is frequency -7 across
+    lines = tables.excess_power_table(ratio).splitlines()
+    assert lines[2].split() == ["l", "=", "0", "l", "=", "7", "l", "=", "-7", "l", "=", "14"]
+    assert lines[4].split()[3:] == ["1.0", "1.0", "9.0", "1.0"] and lines[5].split()[-1] == "3.0"
+    assert lines[-1] == "strongest: 9.0 at k = 7, l = -7; median over all 783 frequencies: 1.00"

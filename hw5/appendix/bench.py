@@ -11,7 +11,7 @@ import torchvision
 
 from ..answers.data import load_images
 from ..answers.gan import batches, build_gan, train_step
-from ..config import DATA_DIR, DEVICES, TrainConfig, pick_device
+from ..config import DATA_DIR, DEVICES, TrainConfig, pick_device, resolve_precision
 
 
 def images_per_second(batch_stream, step, steps: int, warmup: int, device: torch.device) -> float:
@@ -48,6 +48,15 @@ def port_step(gan):
     return step
 
 
+def project_images_per_second(config: TrainConfig, device: torch.device, steps: int, warmup: int) -> float:
+    """This project's training as hw5.train runs it: the resident data tensor, a fresh order each epoch."""
+    gan, rng = build_gan(config, device), torch.Generator().manual_seed(config.seed + 1)
+    images = load_images(DATA_DIR, train=True, limit=config.limit)[0].to(device)
+    epochs = itertools.chain.from_iterable(batches(images, config, rng) for _ in itertools.count())
+    dtype = resolve_precision(config.precision, device)
+    return images_per_second(epochs, lambda real, z: train_step(gan, real, z, dtype), steps, warmup, device)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hw5.appendix.bench",
                                      description="Training speed against a straightforward PyTorch port.")
@@ -69,11 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     port = images_per_second(port_batches, port_step(build_gan(config, device)), args.steps, args.warmup, device)
     print(f"straightforward port (DataLoader, two D passes): {port:.0f} img/s", flush=True)
 
-    # this project's training as hw5.train runs it: the resident data tensor, a fresh order each epoch
-    gan, rng = build_gan(config, device), torch.Generator().manual_seed(config.seed + 1)
-    images = load_images(DATA_DIR, train=True)[0].to(device)
-    epochs = itertools.chain.from_iterable(batches(images, config, rng) for _ in itertools.count())
-    ours = images_per_second(epochs, lambda real, z: train_step(gan, real, z), args.steps, args.warmup, device)
+    ours = project_images_per_second(config, device, args.steps, args.warmup)
     print(f"this project: {ours:.0f} img/s = {ours / port:.2f}x", flush=True)
     print(json.dumps({"img_per_s": round(ours, 1), "baseline_img_per_s": round(port, 1),
                       "speedup": round(ours / port, 3), "bf16_native": native, "cpu_capability": capability,

@@ -1,4 +1,4 @@
-"""Power spectra of images: where the transposed convolutions' checkerboard artifacts show (Appendix E)."""
+"""Power spectra of images: where the transposed convolutions' checkerboard artifacts show (Appendix D)."""
 import torch
 
 

@@ -1,6 +1,7 @@
 """The notebook's mode (the full assignment run, or with HW5_SMOKE a smoke run; the variable is read here and
 nowhere else) and what follows from it; its figures' style and saving."""
 import os
+import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -9,12 +10,12 @@ import matplotlib.pyplot as plt
 import torch
 
 from ..answers.models import Generator
-from ..config import ROOT, RUN_DIR, RUNS_DIR, TrainConfig
+from ..appendix.bench import project_images_per_second
+from ..config import ROOT, RUN_DIR, TrainConfig, pick_device, shown
 from ..storage import atomic_write
-from ..train import train
-from ..train.rundir import History, load_results, read_history
+from ..train import rundir, train
+from ..train.rundir import History, RunError, load_results, read_history
 
-FP32_RUN_DIR = RUNS_DIR / "dcgan-fp32"   # the committed run's plain-fp32 twin (history only)
 FIGURES_DIR = ROOT / "figures"           # each figure of the notebook as a file, and the README's picture
 SMOKE_DIR = ROOT / "build" / "smoke"     # the smoke build's notebook and PDF
 
@@ -22,8 +23,7 @@ SMOKE_DIR = ROOT / "build" / "smoke"     # the smoke build's notebook and PDF
 @dataclass(frozen=True)
 class NotebookMode:
     config: TrainConfig
-    run_dir: Path        # a finished run of `config` here is loaded, anything else is trained or resumed
-    fp32_run_dir: Path   # the same run in plain fp32 (precision="fp32"), for comparison
+    run_dir: Path        # the run the notebook shows (the_run)
     figures_dir: Path    # where the notebook saves its figures
     smoke: bool
 
@@ -41,27 +41,38 @@ def smoke(config: TrainConfig) -> TrainConfig:
 def notebook_mode() -> NotebookMode:
     """The full assignment run, or with HW5_SMOKE=1 a tiny one in a temporary folder (never the committed files)."""
     if not smoke_mode():
-        return NotebookMode(TrainConfig(), RUN_DIR, FP32_RUN_DIR, FIGURES_DIR, smoke=False)
+        return NotebookMode(TrainConfig(), RUN_DIR, FIGURES_DIR, smoke=False)
     scratch = Path(tempfile.mkdtemp(prefix="hw5-smoke-"))
-    return NotebookMode(smoke(TrainConfig()), scratch / "run", scratch / "run-fp32", scratch / "figures", True)
+    return NotebookMode(smoke(TrainConfig()), scratch / "run", scratch / "figures", True)
 
 
 def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
     """The run the write-up shows, as rundir.load_results gives it: in full mode the committed run, loaded and
-    never trained; in smoke mode a tiny run, trained first (about a minute)."""
+    never trained, and refused unless this checkout's training code trained it; in smoke mode a tiny run, trained
+    first (about a minute)."""
     if mode.smoke:
         train(mode.config, mode.run_dir)
+    else:
+        check_trained_here(mode.run_dir)
     return load_results(mode.run_dir)
 
 
-def fp32_twin(mode: NotebookMode) -> History | None:
-    """The run's plain-fp32 twin: in smoke mode trained (seconds); in full mode loaded if it is there, never
-    trained unasked (over an hour on a CPU): None when it is missing (`make retrain-fp32` makes it)."""
-    config = replace(mode.config, precision="fp32")
-    if mode.smoke:
-        return train(config, mode.fp32_run_dir, progress=False)
-    history = read_history(mode.fp32_run_dir, config)
-    return history if history is not None and history["finished"] else None
+def check_trained_here(run_dir: Path) -> None:
+    """A RunError naming `make retrain` and its time on this machine, unless the training code in this checkout
+    trained the run in run_dir (rundir.stale_sessions); nothing to check without git or outside a checkout."""
+    try:
+        rundir.git("rev-parse", "HEAD")
+    except (OSError, subprocess.CalledProcessError):
+        return
+    history = read_history(run_dir)
+    reasons = rundir.stale_sessions(history)
+    if reasons:
+        config, device = TrainConfig(), pick_device()
+        images = config.epochs * history["num_images"]
+        hours = images / project_images_per_second(config, device, steps=6, warmup=2) / 3600
+        raise RunError(f"{shown(run_dir)} was not trained by the training code in this checkout "
+                       f"({'; '.join(reasons)}): `make retrain` trains it anew, about {hours:.1f} hours on this "
+                       f"machine ({device}, timed over 6 steps)")
 
 
 def use_notebook_style() -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import ROOT, shown
+from ..config import ROOT, RUN_DIR, shown
 from ..storage import atomic_write
-from .notebook import SMOKE_DIR, smoke_mode
+from ..train.rundir import RunError
+from .notebook import SMOKE_DIR, check_trained_here, smoke_mode
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
@@ -110,17 +111,20 @@ def render_pdf(notebook: Path, pdf: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hw5.render.pdf", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m hw5.render.pdf",
+                                     description="Run all cells of hw5.ipynb (execute), or render it to PDF (pdf).")
     parser.add_argument("command", choices=("execute", "pdf"))
     args = parser.parse_args(argv)
     executed, pdf = build_paths()
     try:
+        if not smoke_mode():   # the committed run, only if the code on the page trained it
+            check_trained_here(RUN_DIR)
         if args.command == "execute":
             print(f"executed {execute(ROOT / 'hw5.ipynb', executed)}")
         else:
             print(f"wrote {render_pdf(executed, pdf)}")
             print(placeholder_warning(nbformat.read(executed, as_version=4)) or "", end="", file=sys.stderr)
-    except WriteupError as err:
+    except (WriteupError, RunError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0

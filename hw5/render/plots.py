@@ -19,12 +19,6 @@ def grid_epochs(epochs: int) -> list[int]:
     return sorted({max(1, round(e * epochs / TrainConfig().epochs)) for e in GRID_EPOCHS})
 
 
-def progression_epochs(epochs: int, columns: int = 11) -> list[int]:
-    """About `columns` epochs spread over the run, always with the first and the last: 1, 5, 10, ..., 50."""
-    step = max(1, round(epochs / (columns - 1)))
-    return sorted({1, epochs, *range(step, epochs + 1, step)})
-
-
 def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 12,
                   num_classes: int = 10) -> tuple[torch.Tensor, list[int]]:
     """The first `per_class` images of each class, (num_classes, per_class, 1, H, W), rare classes' rows filled
@@ -94,23 +88,31 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 
 
 def plot_losses(history: History) -> Figure:
-    """D and G losses: every step faint, epoch means bold, against epochs."""
-    fig, ax = plt.subplots(figsize=(6.5, 3.3))
+    """Top: both players' losses; bottom: D's mean probability of "real" on the real batch, D(x), and on the
+    generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
+    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.9), sharex=True,
+                                           gridspec_kw={"height_ratios": [3, 2]})
     steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
     step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
                                  for e, n in zip(range(1, len(steps)), np.diff(steps))])
     epochs = [e["epoch"] for e in history["epochs"]]
-    for key, name, color in (("d_loss", "discriminator $L_D$", "tab:blue"), ("g_loss", "generator $L_G$", "tab:orange")):
+    curves = ((ax_loss, "d_loss", "discriminator $L_D$", "tab:blue"), (ax_loss, "g_loss", "generator $L_G$", "tab:orange"),
+              (ax_prob, "d_real", "$D(x)$, real batch", "tab:green"),
+              (ax_prob, "d_fake", "$D(G(z))$, generated batch", "tab:red"))
+    for ax, key, name, color in curves:
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker="o", ms=2.5,
                 label=f"{name} (epoch mean)")
-    ax.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=r"$L_D$ at $\sigma(D) \equiv \frac{1}{2}$: $2\ln 2$")
-    ax.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=r"$L_G$ at $\sigma(D) \equiv \frac{1}{2}$: $\ln 2$")
-    ax.set_xlabel("epoch (bold: epoch means; faint: every step)")
-    ax.set_ylabel("binary cross-entropy")
-    ax.set_xlim(0, max(epochs))
-    ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
-    ax.set_title(f"Training losses of both players over all {max(epochs)} epochs")
+    half = r"at $\sigma(D) \equiv \frac{1}{2}$"
+    ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
+    ax_loss.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=rf"$L_G$ {half}: $\ln 2$")
+    ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs")
+    ax_prob.axhline(0.5, color="gray", ls=":", lw=1, label=r"$\frac{1}{2}$: $D$ cannot tell")
+    ax_prob.set(ylabel='$D$\'s probability of "real"', ylim=(0, 1), xlim=(0, max(epochs)),
+                xlabel="epoch (bold: epoch means; faint: every step)")
+    for ax in (ax_loss, ax_prob):
+        ax.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
+    fig.tight_layout()
     return fig
 
 
@@ -150,27 +152,20 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     return fig
 
 
-def plot_quality(history: History, label: str = "generator", others: dict[str, History] | None = None) -> Figure:
-    """Fréchet distance of the generator against epochs, between its two reference points, and class coverage;
-    `others` (name -> history) adds the curves of other runs, dashed, for comparison at equal epochs."""
+def plot_quality(history: History) -> Figure:
+    """Fréchet distance of the generator against epochs, beside its two reference points, and class coverage."""
     reference = history["quality_reference"]
     fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(6.8, 2.9), gridspec_kw={"width_ratios": [3, 2]})
-    runs = [(label, history, "tab:green", "o-"),
-            *[(name, other, color, "s--") for (name, other), color in zip((others or {}).items(), ("tab:purple",
-                                                                                                 "tab:brown"))]]
-    for name, run, color, style in runs:
-        epochs = [q["epoch"] for q in run["quality"]]
-        ax_fd.plot(epochs, [q["frechet_distance"] for q in run["quality"]], style, color=color, ms=3, label=name)
-        ax_cov.plot(epochs, [q["coverage"] for q in run["quality"]], style, color=color, ms=3, label=name)
+    epochs = [q["epoch"] for q in history["quality"]]
+    ax_fd.plot(epochs, [q["frechet_distance"] for q in history["quality"]], "o-", color="tab:green", ms=3,
+               label="generator")
+    ax_cov.plot(epochs, [q["coverage"] for q in history["quality"]], "o-", color="tab:green", ms=3)
     for key, style, name in (("untrained_generator", "--", "untrained generator"),
                              ("real_train_images", ":", "real training images")):
         ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=name)
-    highest = max([reference["untrained_generator"]["frechet_distance"]]
-                  + [q["frechet_distance"] for _, run, _, _ in runs for q in run["quality"]])
-    ax_fd.set_ylim(-0.02 * highest, 1.08 * highest)   # linear, so that gaps between runs read at a glance
-    ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set",
+    ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set", yscale="log",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
-    ax_fd.legend(fontsize=8, frameon=False, loc="center right")  # clear of the ceiling line
+    ax_fd.legend(fontsize=8, frameon=False, loc="center right")
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
     ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
     ax_cov.legend(fontsize=8, frameon=False, loc="lower right")
@@ -197,7 +192,7 @@ def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names:
     rows, counts = class_gallery(images, classes, num_classes=len(class_names))
     total = sum(counts)
     labels = [f"{name}  {count / total:.1%}" for name, count in zip(class_names, counts)]
-    fig, ax = plt.subplots(figsize=(0.34 * rows.shape[1] + 1.6, 0.34 * len(rows) + 0.4))
+    fig, ax = plt.subplots(figsize=(0.4 * rows.shape[1] + 1.6, 0.4 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
     ax.set_title(title)
     return fig
@@ -222,7 +217,8 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
                title=f"After epoch {epoch}: generated / real")
     fig.colorbar(image, ax=ax_map, label=r"$\log_{10}$ power ratio", shrink=0.85)
     epochs = np.arange(1, len(ratio_by_epoch) + 1)
-    for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue")):
+    for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue"),
+                          ((h // 4, -(w // 4)), "tab:purple")):
         ax_epochs.plot(epochs, ratio_by_epoch[:, k, l], "o-", color=color, ms=2.5, lw=1,
                        label=f"({k}, {l}): period {h // k} px")
     ax_epochs.axhline(1, color="gray", ls=":", lw=1, label="as real images")

@@ -15,12 +15,13 @@ def error_table(title: str, errors: dict[str, float]) -> str:
 
 
 def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
-    """Mean path length (in inner nodes) of the Huffman tree over Zipf-distributed word counts, by vocabulary."""
-    rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}"]
+    """By vocabulary size: the balanced tree's path (log2 d inner nodes) and its speed-up in vectors per pair over
+    the flat softmax (d / log2 d); the Huffman tree's mean path over Zipf-distributed word counts, and its own."""
+    rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}{'d / Huffman':>13}"]
     for d in ds:
         counts = zipf_counts(d)
         mean_path = np.average(huffman_tree(counts).lengths, weights=counts)
-        rows.append(f"{d:>10,}{np.log2(d):>8.1f}{d / np.log2(d):>12,.0f}{mean_path:>19.2f}")
+        rows.append(f"{d:>10,}{np.log2(d):>8.1f}{d / np.log2(d):>12,.0f}{mean_path:>19.2f}{d / mean_path:>13,.0f}")
     return "\n".join(rows)
 
 
@@ -64,51 +65,53 @@ def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
 
 def run_summary(history: History) -> str:
     """Where a run came from: its size, training time (and the median epoch, which other load slows less), then
-    per training session (start or resumption) its epochs, the code's commit, the device and the precision."""
+    per training session (start or resumption) its epochs, the code's commit, the machine and the precision."""
     seconds = [e["seconds"] for e in history["epochs"]]
     lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
-             f"{history['num_images']:,} images, {sum(seconds) / 60:.1f} min training, "
+             f"{history['num_images']:,} images: {sum(seconds) / 3600:.2f} h of training, "
              f"median epoch {np.median(seconds):.1f} s"]
     sessions = history["sessions"]
     for k, session in enumerate(sessions):
         last = sessions[k + 1]["start_epoch"] - 1 if k + 1 < len(sessions) else history["epochs_done"]
-        commit = (session["commit"] or "unknown")[:10] + (" + uncommitted changes" if session["dirty"] else "")
-        lines.append(f"epochs {session['start_epoch']}-{last}: code at {commit}, {session['device']} "
-                     f"({session['device_name']}), {session.get('precision', 'float32')}")
+        commit = (session["commit"] or "unknown")[:7] + (" + changed training code" if session["dirty"] else "")
+        machine = (f"{session['device_name']} ({session['cpu_capability']}, {session['threads']} threads)"
+                   if session["device"] == "cpu" else session["device_name"])
+        lines.append(f"epochs {session['start_epoch']}-{last}: commit {commit}, {session['device']}: {machine}, "
+                     f"{session['precision']}, torch {session['torch']}")
     return "\n".join(lines)
 
 
-def quality_table(history: History, classifier_info: dict, label: str = "this run",
-                  others: dict[str, History] | None = None) -> str:
-    """The run's quality scores by epoch beside the two reference points, and those of `others` (name -> history,
-    e.g. the same run in another precision) in further columns, at equal epochs."""
-    runs = {label: history, **(others or {})}
+def quality_table(history: History, classifier_info: dict) -> str:
+    """The two reference points, then the run's quality scores by epoch (a column each), all scored the same way."""
     reference = history["quality_reference"]
-    by_epoch = [{q["epoch"]: q for q in run["quality"]} for run in runs.values()]
-    width = max(22, *(len(name) + 3 for name in runs))
-    score = lambda q: f"{q['frechet_distance']:>{width - 10}.2f}{q['coverage']:>10.3f}" if q else " " * width
-    rows = [("real training images (floor)", [reference["real_train_images"]]),
-            ("untrained generator (ceiling)", [reference["untrained_generator"]]),
-            *[(f"after epoch {epoch}", [scores.get(epoch) for scores in by_epoch])
-              for epoch in sorted(set().union(*by_epoch))]]
     lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} "
              f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']}); "
-             f"{history['config']['eval_samples']:,} images per score",
-             f"{'':<30}" + "".join(f"{name:>{width}}" for name in runs),
-             f"{'':<30}" + f"{'FD':>{width - 10}}{'coverage':>10}" * len(runs)]
-    lines += [f"{name:<30}" + "".join(score(q) for q in scores) for name, scores in rows]
+             f"{history['config']['eval_samples']:,} images per score"]
+    lines += [f"reference, {name:<22} FD {reference[key]['frechet_distance']:>7.2f}, "
+              f"coverage {reference[key]['coverage']:.3f}"
+              for key, name in (("real_train_images", "real training images:"),
+                                ("untrained_generator", "untrained generator:"))]
+    scores = history["quality"]
+    lines += ["after epoch" + "".join(f"{q['epoch']:>7}" for q in scores),
+              f"{'FD':<11}" + "".join(f"{q['frechet_distance']:>7.1f}" for q in scores),
+              f"{'coverage':<11}" + "".join(f"{q['coverage']:>7.3f}" for q in scores)]
     return "\n".join(lines)
 
 
 def excess_power_table(ratio: torch.Tensor) -> str:
-    """Generated/real power at the frequencies of period 2 and 4 pixels (0, H/4, H/2 cycles per image each way:
-    where the stride-2 transposed convolutions leave their checkerboards), and its median over all frequencies."""
+    """Generated/real power at the frequencies of period 2 and 4 pixels (0, ±H/4, H/2 cycles per image each way:
+    where the stride-2 transposed convolutions leave their checkerboards), the strongest frequency anywhere, and
+    the median over all frequencies."""
     h, w = ratio.shape
-    rows, cols = (0, h // 4, h // 2), (0, w // 4, w // 2)
+    rows, cols = (0, h // 4, h // 2), (0, w // 4, -(w // 4), w // 2)
     lines = ["generated / real power at k cycles per image down, l across",
-             f"(0: constant, {h // 4}: period 4 px, {h // 2}: period 2 px)",
+             f"(0: constant, ±{h // 4}: period 4 px, {h // 2}: period 2 px)",
              f"{'':>8}" + "".join(f"{f'l = {l}':>10}" for l in cols)]
     lines += [f"{f'k = {k}':>8}" + "".join(f"{'':>10}" if k == l == 0 else f"{ratio[k, l].item():>10.1f}"
                                           for l in cols) for k in rows]
-    lines.append(f"median over all {h * w - 1} frequencies: {ratio.flatten()[1:].median().item():.2f}")
+    flat = ratio.flatten()[1:]   # without the zero frequency (0/0 for centred images)
+    k, l = divmod(int(flat.argmax()) + 1, w)
+    signed = lambda f, n: f - n if f > n // 2 else f
+    lines.append(f"strongest: {flat.max().item():.1f} at k = {signed(k, h)}, l = {signed(l, w)}; "
+                 f"median over all {h * w - 1} frequencies: {flat.median().item():.2f}")
     return "\n".join(lines)

@@ -15,7 +15,9 @@ OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision
 
 def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, TrainConfig]:
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(prog="python -m hw5.train", description=__doc__.split(":", 1)[1].strip(),
+    parser = argparse.ArgumentParser(prog="python -m hw5.train",
+                                     description="Train the Q3 DCGAN into DIR, resuming after any interruption "
+                                                 "(run the same command again).",
                                      epilog="Each of --epochs ... --precision sets the field of that name of "
                                             "TrainConfig (hw5/config.py), whose comment says what it means.",
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     final = history["quality"][-1] if history["quality"] else {}
     summary = {"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
                "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k not in ("epoch", "seconds")}}
-    ends = history["quality_reference"] or {}   # the quality scale's two ends
+    ends = history["quality_reference"] or {}   # its two reference points
     references = {f"reference_{name}": score["frechet_distance"] for name, score in ends.items()}
     print(json.dumps(summary | references))
     return 0
