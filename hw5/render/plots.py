@@ -65,8 +65,8 @@ def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tu
 
 
 def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
-    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side, as large as a page's width
-    allows; samples is (E, k, 1, 28, 28)."""
+    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side, as large
+    as a page's width allows; samples is (E, k, 1, 28, 28)."""
     fig, axes = plt.subplots(1, len(epochs), figsize=(2.5 * len(epochs), 2.6), squeeze=False,
                              gridspec_kw={"wspace": 0.04})
     for ax, epoch in zip(axes[0], epochs):

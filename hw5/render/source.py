@@ -7,6 +7,9 @@ from pathlib import Path
 from ..config import shown
 
 
+FITS = 92   # characters of code a line holds at \small in the PDF's code box
+
+
 class Source:
     """The source code of functions, classes and module constants of the package, for the page: read from the
     package when the cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted
@@ -38,7 +41,10 @@ class Source:
         from pygments import highlight
         from pygments.formatters import LatexFormatter
         from pygments.lexers import PythonLexer
-        return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=r"fontsize=\small"))
+        # \small fits FITS characters a line on the page; a longer line gets the size that fits it, never a wrap
+        size = 9 * min(1, FITS / max(map(len, self.text.splitlines())))
+        font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
+        return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=font))
 
     def __repr__(self) -> str:
         return self.text
