@@ -29,7 +29,7 @@ def test_quality_table_lists_the_reference_points_then_every_score_by_epoch():
     assert lines[0] == "classifier: test accuracy 90.85% (5 epochs, seed 0); 5,000 images per score"
     assert lines[1].split() == ["reference,", "real", "training", "images:", "FD", "1.00,", "coverage", "0.500"]
     assert lines[2].split() == ["reference,", "untrained", "generator:", "FD", "800.00,", "coverage", "0.500"]
-    assert [line.split() for line in lines[3:]] == [["after", "epoch", "1", "5"], ["FD", "400.0", "300.0"],
+    assert [line.split() for line in lines[3:]] == [["epoch", "1", "5"], ["FD", "400.0", "300.0"],
                                                     ["coverage", "0.500", "0.500"]]
 
 

@@ -102,16 +102,16 @@ def plot_losses(history: History) -> Figure:
     for ax, key, name, color in curves:
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker="o", ms=2.5,
-                label=f"{name} (epoch mean)")
+                label=name)   # bold: the epoch means (the x label says so)
     half = r"at $\sigma(D) \equiv \frac{1}{2}$"
     ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
     ax_loss.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=rf"$L_G$ {half}: $\ln 2$")
     ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs")
     ax_prob.axhline(0.5, color="gray", ls=":", lw=1, label=r"$\frac{1}{2}$: $D$ cannot tell")
-    ax_prob.set(ylabel='$D$\'s probability of "real"', ylim=(0, 1), xlim=(0, max(epochs)),
-                xlabel="epoch (bold: epoch means; faint: every step)")
-    for ax in (ax_loss, ax_prob):
-        ax.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
+    ax_prob.set(ylabel='$D$\'s probability of "real"', ylim=(0, 1.2), yticks=np.linspace(0, 1, 5),
+                xlim=(0, max(epochs)), xlabel="epoch (bold: epoch means; faint: every step)")
+    ax_loss.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
+    ax_prob.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)   # one row, above the curves
     fig.tight_layout()
     return fig
 

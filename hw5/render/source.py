@@ -7,7 +7,8 @@ from pathlib import Path
 from ..config import shown
 
 
-FITS = 92   # characters of code a line holds at \small in the PDF's code box
+SMALL = 9   # points: LaTeX's \small beside the 10 pt text
+FITS = 92   # characters of code a line holds at that size in the PDF's code box
 
 
 class Source:
@@ -41,8 +42,8 @@ class Source:
         from pygments import highlight
         from pygments.formatters import LatexFormatter
         from pygments.lexers import PythonLexer
-        # \small fits FITS characters a line on the page; a longer line gets the size that fits it, never a wrap
-        size = 9 * min(1, FITS / max(map(len, self.text.splitlines())))
+        # a line longer than FITS gets the size that fits it, never a wrap
+        size = SMALL * min(1, FITS / max(map(len, self.text.splitlines())))
         font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
         return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=font))
 

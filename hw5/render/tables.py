@@ -92,9 +92,9 @@ def quality_table(history: History, classifier_info: dict) -> str:
               for key, name in (("real_train_images", "real training images:"),
                                 ("untrained_generator", "untrained generator:"))]
     scores = history["quality"]
-    lines += ["after epoch" + "".join(f"{q['epoch']:>7}" for q in scores),
-              f"{'FD':<11}" + "".join(f"{q['frechet_distance']:>7.1f}" for q in scores),
-              f"{'coverage':<11}" + "".join(f"{q['coverage']:>7.3f}" for q in scores)]
+    lines += ["epoch   " + "".join(f"{q['epoch']:>6}" for q in scores),   # 11 scores fit the page's width
+              "FD      " + "".join(f"{q['frechet_distance']:>6.1f}" for q in scores),
+              "coverage" + "".join(f"{q['coverage']:>6.3f}" for q in scores)]
     return "\n".join(lines)
 
 
