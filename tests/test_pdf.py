@@ -19,6 +19,8 @@ PARTS = ("Question 1: Reversible block", "(a) The inverse", "(b) The Jacobian", 
          "(f) Loss curves", "Appendix: beyond the assignment", "References")
 APPENDIX = "Appendix: beyond the assignment"
 REQUIRED_PAGES = 13
+APPENDIX_PAGES = 5   # then the references
+TOTAL_PAGES = 19
 
 
 def pdf_pages(pdf) -> list[str]:
@@ -90,11 +92,15 @@ def test_pdf_front_shows_name_collaborators_and_sources_and_no_instructions(smok
         assert instruction not in text, instruction
 
 
-def test_the_committed_pdf_answers_the_assignment_in_at_most_13_pages():
-    pages = pdf_pages(ROOT / "writeup" / "hw5.pdf")
+def test_the_committed_pdf_answers_in_13_pages_then_5_of_appendix_and_the_references():
+    pages = [page for page in pdf_pages(ROOT / "writeup" / "hw5.pdf") if page.strip()]
     appendix = next(i for i, page in enumerate(pages) if page.lstrip().startswith(APPENDIX))
+    references = next(i for i, page in enumerate(pages) if re.search(r"^\s*References$", page, flags=re.M))
     assert appendix <= REQUIRED_PAGES   # 0-based: the required part ends on page 13 at the latest
     assert all(any(page.lstrip().startswith(q) for page in pages[:appendix]) for q in QUESTIONS)
+    appendix_pages = references - appendix + (not pages[references].lstrip().startswith("References"))
+    assert appendix_pages <= APPENDIX_PAGES
+    assert len(pages) <= TOTAL_PAGES
 
 
 def test_notebook_names_title_author_and_collaborators():

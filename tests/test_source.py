@@ -14,3 +14,12 @@ def test_source_shows_the_package_code_with_its_constants_and_files():
     assert "\\PY{k}{class}" in Source(models.Generator)._repr_latex_()   # highlighted for the PDF
     with pytest.raises(ValueError, match="assigns no NOTHING"):
         Source(models, "NOTHING")
+
+
+def test_each_piece_stays_on_one_page_in_the_pdf():
+    source = Source(models, "BN", models.Generator, models.init_like_keras, gan.gan_losses)
+    assert [piece.splitlines()[0] for piece in source.pieces] == [
+        "# hw5/answers/models.py", "def init_like_keras(model: nn.Module) -> None:", "# hw5/answers/gan.py"]
+    assert "class Generator(nn.Module):" in source.pieces[0]           # the constant stays with what follows it
+    latex = source._repr_latex_()
+    assert latex.count(r"\begin{minipage}") == latex.count(r"\begin{Verbatim}") == 3   # minipages never break

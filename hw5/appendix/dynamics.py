@@ -14,35 +14,23 @@ def step_correlation(d_steps: np.ndarray, g_steps: np.ndarray) -> float:
     return float(np.corrcoef(d_steps, g_steps)[0, 1]) if len(d_steps) > 1 else float("nan")
 
 
-def swing_length(losses: np.ndarray) -> int:
-    """How many steps a swing of a loss lasts: the lag at which the autocorrelation of its deviations from their
-    linear trend (so that a drift is not one long swing) first drops to zero or below; a quarter of the period
-    for a pure oscillation, 1 for uncorrelated step-to-step noise."""
-    x = np.asarray(losses, dtype=np.float64)
-    t = np.arange(len(x))
-    x = x - np.polyval(np.polyfit(t, x, 1), t) if len(x) > 1 else x - x.mean()
-    autocorrelation = np.correlate(x, x, "full")[len(x) - 1:]
-    below = np.flatnonzero(autocorrelation <= 0)
-    return int(below[0]) if len(below) else len(x)
-
-
 def loss_summary(history: dict, window: int = 10) -> str:
     """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at sigma(D) = 1/2), D's mean
-    probabilities D(x) and D(G(z)), the losses' step-by-step correlation and how long L_D's swings last; then the
-    range of every step's losses."""
+    probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then the range of every step's
+    losses."""
     epochs = history["epochs"]
     n = len(epochs)
     window = max(1, min(window, n // 2 or 1))
-    lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}{'swing':>7}"]
+    lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
     for first in range(1, n + 1, window):
         last = min(n, first + window - 1)
         d, g = step_losses(history, first, last)
         d_real, d_fake = (np.mean([e[key] for e in epochs[first - 1:last]]) for key in ("d_real", "d_fake"))
         label = f"epochs {first}-{last}" if last > first else f"epoch {first}"
         lines.append(f"{label:<16}{d.mean():>7.3f}{g.mean():>7.3f}{d_real:>7.3f}{d_fake:>9.3f}"
-                     f"{step_correlation(d, g):>7.2f}{swing_length(d):>7d}")
+                     f"{step_correlation(d, g):>7.2f}")
     lines += [f"{'sigma(D) = 1/2':<16}{2 * np.log(2):>7.3f}{np.log(2):>7.3f}{0.5:>7.3f}{0.5:>9.3f}",
-              "corr: of L_D and L_G step by step; swing: steps a swing of L_D lasts"]
+              "corr: correlation of L_D and L_G over the steps of those epochs"]
     d_steps, g_steps = history["d_loss_per_step"], history["g_loss_per_step"]
     lines.append(f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, "
                  f"L_G {min(g_steps):.3f} to {max(g_steps):.3f}")

@@ -143,7 +143,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     """Relative error of the importance-sampled gradient against the number of samples k, with k^(-1/2)."""
     k = np.array(list(errors))
     err = np.array(list(errors.values()))
-    fig, ax = plt.subplots(figsize=(4.2, 3.0))
+    fig, ax = plt.subplots(figsize=(3.8, 2.5))
     ax.plot(k, err, "o-", label="importance sampling")
     ax.plot(k, err[0] * np.sqrt(k[0] / k), ":", color="gray", label=r"$\propto k^{-1/2}$")
     ax.set(xscale="log", yscale="log", xlabel="samples $k$", ylabel=r"$\|\hat g - g\| / \|g\|$",
@@ -173,26 +173,15 @@ def plot_quality(history: History) -> Figure:
     return fig
 
 
-def plot_class_histogram(class_fractions: list[float], real_fractions: list[float], class_names: tuple,
-                         title: str) -> Figure:
-    """Predicted classes of generated images, beside those of real training images."""
-    fig, ax = plt.subplots(figsize=(7.0, 2.6))
-    x = np.arange(len(class_names))
-    ax.bar(x - 0.2, class_fractions, width=0.4, color="tab:green", label="generated")
-    ax.bar(x + 0.2, real_fractions, width=0.4, color="lightgray", label="real training images")
-    ax.set_xticks(x, class_names, rotation=30, ha="right", fontsize=8)
-    ax.set(ylabel="fraction of images", title=title)
-    ax.legend(fontsize=8, frameon=False)
-    return fig
-
-
-def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names: tuple, title: str) -> Figure:
+def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names: tuple,
+                       real_fractions: list[float], title: str) -> Figure:
     """Generated images sorted by the class the quality classifier gives them: one row per class, labelled
-    with its share of all images (rows of rare classes end in blank tiles)."""
+    with its share of these images and, in brackets, of real images (rows of rare classes end in blank tiles)."""
     rows, counts = class_gallery(images, classes, num_classes=len(class_names))
     total = sum(counts)
-    labels = [f"{name}  {count / total:.1%}" for name, count in zip(class_names, counts)]
-    fig, ax = plt.subplots(figsize=(0.4 * rows.shape[1] + 1.6, 0.4 * len(rows) + 0.4))
+    labels = [f"{name}  {count / total:.1%} ({real:.1%})"
+              for name, count, real in zip(class_names, counts, real_fractions)]
+    fig, ax = plt.subplots(figsize=(0.4 * rows.shape[1] + 2.1, 0.4 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
     ax.set_title(title)
     return fig

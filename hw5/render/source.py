@@ -19,20 +19,22 @@ class Source:
     Source(models, "DROPOUT", models.Discriminator)."""
 
     def __init__(self, *parts):
-        text, module, last_owner, last_constant = "", None, None, False
+        self.pieces = []   # what the page keeps together: a function or class, its file's name, constants
+        module, last_owner, last_constant = None, None, False
         for part in parts:
             if inspect.ismodule(part):
                 module = part
                 continue
             constant = isinstance(part, str)
             owner = module if constant else inspect.getmodule(part)
-            if text:
-                text += "\n" if constant and last_constant else "\n\n"   # constants stay together
-            if owner is not last_owner:
-                text += f"# {shown(Path(inspect.getsourcefile(owner)))}\n"
-            text += constant_source(module, part) if constant else inspect.getsource(part).rstrip()
+            text = constant_source(module, part) if constant else inspect.getsource(part).rstrip()
+            if last_constant and owner is last_owner:   # constants stay with what follows them
+                self.pieces[-1] += ("\n" if constant else "\n\n") + text
+            else:
+                header = f"# {shown(Path(inspect.getsourcefile(owner)))}\n" if owner is not last_owner else ""
+                self.pieces.append(header + text)
             last_owner, last_constant = owner, constant
-        self.text = text + "\n"
+        self.text = "\n\n".join(self.pieces) + "\n"
 
     def _repr_html_(self) -> str:
         from IPython.display import Code
@@ -45,7 +47,10 @@ class Source:
         # a line longer than FITS gets the size that fits it, never a wrap
         size = SMALL * min(1, FITS / max(map(len, self.text.splitlines())))
         font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
-        return highlight(self.text, PythonLexer(), LatexFormatter(verboptions=font))
+        formatter = LatexFormatter(verboptions=font)
+        # each piece in a minipage, which never breaks across pages: a page break falls between two pieces
+        return "\n".join(rf"\par\noindent\begin{{minipage}}{{\linewidth}}{highlight(piece, PythonLexer(), formatter)}"
+                         rf"\end{{minipage}}\par\medskip" for piece in self.pieces)
 
     def __repr__(self) -> str:
         return self.text
