@@ -106,7 +106,9 @@ def plot_losses(history: History) -> Figure:
     half = r"at $\sigma(D) \equiv \frac{1}{2}$"
     ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
     ax_loss.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=rf"$L_G$ {half}: $\ln 2$")
-    ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs")
+    top = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
+    ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs",
+                ylim=(0, 1.3 * top))   # the legend above every step's loss, hiding none of them
     ax_prob.axhline(0.5, color="gray", ls=":", lw=1, label=r"$\frac{1}{2}$: $D$ cannot tell")
     ax_prob.set(ylabel='$D$\'s probability of "real"', ylim=(0, 1.2), yticks=np.linspace(0, 1, 5),
                 xlim=(0, max(epochs)), xlabel="epoch (bold: epoch means; faint: every step)")
