@@ -1,8 +1,10 @@
 """The package's code on the page: read from the package, with its constants, files and highlighting."""
+import re
+
 import pytest
 
 from hw5.answers import gan, models
-from hw5.render.source import Source
+from hw5.render.source import FITS, SMALL, Source
 
 
 def test_source_shows_the_package_code_with_its_constants_and_files():
@@ -23,3 +25,11 @@ def test_each_piece_stays_on_one_page_in_the_pdf():
     assert "class Generator(nn.Module):" in source.pieces[0]           # the constant stays with what follows it
     latex = source._repr_latex_()
     assert latex.count(r"\begin{minipage}") == latex.count(r"\begin{Verbatim}") == 3   # minipages never break
+
+
+def test_only_a_piece_with_a_line_too_long_for_the_page_is_set_smaller():
+    source = Source(gan.batches, gan.fixed_noise)
+    short, long = (max(map(len, piece.splitlines())) for piece in source.pieces)
+    assert short <= FITS < long
+    sizes = [float(size) for size in re.findall(r"\\fontsize\{([0-9.]+)\}", source._repr_latex_())]
+    assert sizes == [SMALL, pytest.approx(SMALL * FITS / long, abs=0.01)]

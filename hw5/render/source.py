@@ -14,7 +14,8 @@ FITS = 92   # characters of code a line holds at that size in the PDF's code box
 class Source:
     """The source code of functions, classes and module constants of the package, for the page: read from the
     package when the cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted
-    in Jupyter and, one size smaller than the text, in the PDF. A comment line names each piece's file.
+    in Jupyter and, one size smaller than the text, in the PDF, each function or class on one page. A comment
+    line names each piece's file.
     Arguments: functions and classes; or a module followed by the names of its constants, e.g.
     Source(models, "DROPOUT", models.Discriminator)."""
 
@@ -44,13 +45,16 @@ class Source:
         from pygments import highlight
         from pygments.formatters import LatexFormatter
         from pygments.lexers import PythonLexer
-        # a line longer than FITS gets the size that fits it, never a wrap
-        size = SMALL * min(1, FITS / max(map(len, self.text.splitlines())))
-        font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
-        formatter = LatexFormatter(verboptions=font)
-        # each piece in a minipage, which never breaks across pages: a page break falls between two pieces
-        return "\n".join(rf"\par\noindent\begin{{minipage}}{{\linewidth}}{highlight(piece, PythonLexer(), formatter)}"
-                         rf"\end{{minipage}}\par\medskip" for piece in self.pieces)
+
+        def boxed(piece: str) -> str:
+            # a piece whose longest line is over FITS gets the size that fits it, never a wrap; a minipage never
+            # breaks, so pages break between pieces (none is near a page long)
+            size = SMALL * min(1, FITS / max(map(len, piece.splitlines())))
+            font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
+            code = highlight(piece, PythonLexer(), LatexFormatter(verboptions=font))
+            return rf"\par\noindent\begin{{minipage}}{{\linewidth}}{code}\end{{minipage}}\par\medskip"
+
+        return "\n".join(map(boxed, self.pieces))
 
     def __repr__(self) -> str:
         return self.text
