@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from hw5.answers import gan, models
+from hw5.answers import data, gan, models
 from hw5.render.source import FITS, SMALL, Source
 
 
@@ -28,7 +28,7 @@ def test_each_piece_stays_on_one_page_in_the_pdf():
 
 
 def test_only_a_piece_with_a_line_too_long_for_the_page_is_set_smaller():
-    source = Source(gan.batches, gan.fixed_noise)
+    source = Source(gan.batches, data.load_images)
     short, long = (max(map(len, piece.splitlines())) for piece in source.pieces)
     assert short <= FITS < long
     sizes = [float(size) for size in re.findall(r"\\fontsize\{([0-9.]+)\}", source._repr_latex_())]

@@ -121,7 +121,7 @@ def plot_losses(history: History) -> Figure:
 def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
     """Left: measured seconds per training pair against d (log-log). Right: the work the O() claims count,
     output vectors of length h touched per pair: d, the mean Huffman path length, k + 1."""
-    fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 3.0))
+    fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 2.7))
     d = np.array(result["d"])
     styles = {"full softmax": "tab:red", "hierarchical softmax": "tab:green", "negative sampling": "tab:purple"}
     for name, color in styles.items():
@@ -145,7 +145,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
     """Relative error of the importance-sampled gradient against the number of samples k, with k^(-1/2)."""
     k = np.array(list(errors))
     err = np.array(list(errors.values()))
-    fig, ax = plt.subplots(figsize=(3.8, 2.5))
+    fig, ax = plt.subplots(figsize=(3.6, 2.3))
     ax.plot(k, err, "o-", label="importance sampling")
     ax.plot(k, err[0] * np.sqrt(k[0] / k), ":", color="gray", label=r"$\propto k^{-1/2}$")
     ax.set(xscale="log", yscale="log", xlabel="samples $k$", ylabel=r"$\|\hat g - g\| / \|g\|$",
@@ -157,7 +157,7 @@ def plot_sampling_error(errors: dict[int, float]) -> Figure:
 def plot_quality(history: History) -> Figure:
     """Fréchet distance of the generator against epochs, beside its two reference points, and class coverage."""
     reference = history["quality_reference"]
-    fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(6.8, 2.9), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(6.8, 2.5), gridspec_kw={"width_ratios": [3, 2]})
     epochs = [q["epoch"] for q in history["quality"]]
     ax_fd.plot(epochs, [q["frechet_distance"] for q in history["quality"]], "o-", color="tab:green", ms=3,
                label="generator")
@@ -183,7 +183,7 @@ def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names:
     total = sum(counts)
     labels = [f"{name}  {count / total:.1%} ({real:.1%})"
               for name, count, real in zip(class_names, counts, real_fractions)]
-    fig, ax = plt.subplots(figsize=(0.4 * rows.shape[1] + 2.1, 0.4 * len(rows) + 0.4))
+    fig, ax = plt.subplots(figsize=(0.36 * rows.shape[1] + 2.1, 0.36 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
     ax.set_title(title)
     return fig
@@ -198,7 +198,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     h, w = shifted.shape
     limit = np.nanmax(np.abs(shifted))
     colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
-    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 3.0), gridspec_kw={"width_ratios": [1, 1.15]})
+    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 2.7), gridspec_kw={"width_ratios": [1, 1.15]})
     image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="nearest",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
@@ -215,6 +215,8 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     ax_epochs.axhline(1, color="gray", ls=":", lw=1, label="as real images")
     ax_epochs.set(yscale="log", xlabel="epoch", ylabel="generated / real power",
                   title="Checkerboard frequencies, fixed-noise samples")
-    ax_epochs.legend(fontsize=8, frameon=False)
+    bottom, top = ax_epochs.get_ylim()
+    ax_epochs.set_ylim(bottom, top * (top / bottom) ** 0.4)   # a log axis 40% taller: the legend above the points
+    ax_epochs.legend(fontsize=7, frameon=False, ncol=2, loc="upper center")
     fig.tight_layout()
     return fig
