@@ -46,7 +46,7 @@ def tile(images: torch.Tensor, ncols: int, pad: int = 1) -> np.ndarray:
 def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: list[str] | None = None) -> None:
     """rows (R, C, 1, H, W) as one R x C mosaic, each row and (optionally) each column labelled."""
     r, c, _, h, w = rows.shape
-    ax.imshow(tile(rows.reshape(r * c, 1, h, w), ncols=c), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+    ax.imshow(tile(rows.reshape(r * c, 1, h, w), ncols=c), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="none")
     ax.set_yticks([k * (h + 1) + (h - 1) / 2 for k in range(r)], row_labels)
     ax.set_xticks([k * (w + 1) + (w - 1) / 2 for k in range(c)], col_labels or [])
     ax.tick_params(length=0)
@@ -71,7 +71,7 @@ def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
                              gridspec_kw={"wspace": 0.04})
     for ax, epoch in zip(axes[0], epochs):
         grid = tile(samples[epoch - 1], ncols=int(np.ceil(np.sqrt(samples.shape[1]))))
-        ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+        ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="none")
         ax.set_title(f"$T = {epoch}$ epochs")
         ax.set_axis_off()
     return fig
@@ -90,7 +90,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Top: both players' losses; bottom: D's mean probability of "real" on the real batch, D(x), and on the
     generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
-    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.9), sharex=True,
+    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.5), sharex=True,
                                            gridspec_kw={"height_ratios": [3, 2]})
     steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
     step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
@@ -199,7 +199,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     limit = np.nanmax(np.abs(shifted))
     colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
     fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 2.7), gridspec_kw={"width_ratios": [1, 1.15]})
-    image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="nearest",
+    image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="none",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
     ax_map.set_xticks(ticks)
@@ -211,7 +211,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue"),
                           ((h // 4, -(w // 4)), "tab:purple")):
         ax_epochs.plot(epochs, ratio_by_epoch[:, k, l], "o-", color=color, ms=2.5, lw=1,
-                       label=f"({k}, {l}): period {h // k} px")
+                       label=f"({k}, {l}): period {h // k} px".replace("-", "\N{MINUS SIGN}"))
     ax_epochs.axhline(1, color="gray", ls=":", lw=1, label="as real images")
     ax_epochs.set(yscale="log", xlabel="epoch", ylabel="generated / real power",
                   title="Checkerboard frequencies, fixed-noise samples")
