@@ -96,12 +96,13 @@ def plot_losses(history: History) -> Figure:
     step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
                                  for e, n in zip(range(1, len(steps)), np.diff(steps))])
     epochs = [e["epoch"] for e in history["epochs"]]
-    curves = ((ax_loss, "d_loss", "discriminator $L_D$", "tab:blue"), (ax_loss, "g_loss", "generator $L_G$", "tab:orange"),
-              (ax_prob, "d_real", "$D(x)$, real batch", "tab:green"),
-              (ax_prob, "d_fake", "$D(G(z))$, generated batch", "tab:red"))
-    for ax, key, name, color in curves:
+    curves = ((ax_loss, "d_loss", "discriminator $L_D$", "tab:blue", "o"),
+              (ax_loss, "g_loss", "generator $L_G$", "tab:orange", "s"),
+              (ax_prob, "d_real", "$D(x)$, real batch", "tab:green", "^"),
+              (ax_prob, "d_fake", "$D(G(z))$, generated batch", "tab:red", "v"))   # markers tell them apart in grey
+    for ax, key, name, color, marker in curves:
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
-        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker="o", ms=2.5,
+        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3,
                 label=name)   # bold: the epoch means (the x label says so)
     half = r"at $\sigma(D) \equiv \frac{1}{2}$"
     ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
