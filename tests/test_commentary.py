@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from hw5.answers.data import CLASS_NAMES, load_images
-from hw5.appendix.dynamics import step_correlation, step_losses
+from hw5.appendix.dynamics import step_correlation, step_losses, windows
 from hw5.appendix.quality import Evaluator
 from hw5.appendix.spectra import excess_power
 from hw5.config import DATA_DIR, ROOT, RUN_DIR, TrainConfig
@@ -51,7 +51,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     h, w = excess.shape
     checkerboard = excess_by_epoch[:, h // 2, w // 2].numpy()          # period 2 both ways, after every epoch
     early, late = np.median(checkerboard[:n // 2]), np.median(checkerboard[n // 2:])
-    corr = [step_correlation(*step_losses(history, first, min(n, first + 9))) for first in range(1, n + 1, 10)]
+    corr = [step_correlation(*step_losses(history, *epochs)) for epochs in windows(n)]   # the table's column
     claims = [
         ("batches", "run: batches of 256, 235 steps an epoch, the last of 96 images, 11,750 steps in all",
          history["config"]["batch_size"] == 256 and steps_per_epoch == 235

@@ -1,6 +1,8 @@
 """Statistics of the two players' losses over a run: what the reading of the loss curves (Q3f) rests on."""
 import numpy as np
 
+WINDOW = 10   # epochs a row of the loss summary covers
+
 
 def step_losses(history: dict, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """The per-step L_D and L_G of epochs first..last (1-based, inclusive)."""
@@ -14,7 +16,12 @@ def step_correlation(d_steps: np.ndarray, g_steps: np.ndarray) -> float:
     return float(np.corrcoef(d_steps, g_steps)[0, 1]) if len(d_steps) > 1 else float("nan")
 
 
-def loss_summary(history: dict, window: int = 10) -> str:
+def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
+    """(first, last) epochs, 1-based and inclusive, of each run of `window` epochs (the last may be shorter)."""
+    return [(first, min(epochs, first + window - 1)) for first in range(1, epochs + 1, window)]
+
+
+def loss_summary(history: dict, window: int = WINDOW) -> str:
     """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at sigma(D) = 1/2), D's mean
     probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then the range of every step's
     losses."""
@@ -22,8 +29,7 @@ def loss_summary(history: dict, window: int = 10) -> str:
     n = len(epochs)
     window = max(1, min(window, n // 2 or 1))
     lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
-    for first in range(1, n + 1, window):
-        last = min(n, first + window - 1)
+    for first, last in windows(n, window):
         d, g = step_losses(history, first, last)
         d_real, d_fake = (np.mean([e[key] for e in epochs[first - 1:last]]) for key in ("d_real", "d_fake"))
         label = f"epochs {first}-{last}" if last > first else f"epoch {first}"
