@@ -50,9 +50,10 @@ lab: setup data ## Open JupyterLab on hw5.ipynb with the project's kernel (headl
 kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
 	$(PY) -m ipykernel install --user --name hw5 --display-name "Python (hw5)"
 
-retrain: setup data ## Train the 50-epoch run from scratch (the old run is moved to runs/dcgan.old)
+retrain: setup data ## Train the 50-epoch run in runs/dcgan-new (again: resume), then swap it into runs/dcgan
+	$(PY) -m hw5.train --run-dir runs/dcgan-new
 	rm -rf runs/dcgan.old; if [ -d runs/dcgan ]; then mv runs/dcgan runs/dcgan.old; fi
-	$(PY) -m hw5.train --run-dir runs/dcgan
+	rm -f runs/dcgan-new/checkpoint.pt; mv runs/dcgan-new runs/dcgan
 
 classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/assets/classifier.pt, about 2 minutes)
 	$(PY) -m hw5.appendix.classifier train

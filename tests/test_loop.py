@@ -1,15 +1,15 @@
 """The training loop: a run's files, resuming exactly, refusing a run of another configuration."""
+import math
 from dataclasses import replace
 
 import pytest
 import torch
 
-from hw5.answers import gan as gan_module
-from hw5.answers.gan import fixed_noise
+from hw5.answers.gan import Step, fixed_noise
 from hw5.answers.models import generate
 from hw5.config import TrainConfig
-from hw5.train import __main__ as cli, train
-from hw5.train.rundir import PER_STEP, RunError, load_results
+from hw5.train import __main__ as cli, loop, train
+from hw5.train.rundir import RunError, load_results
 
 TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
 
@@ -17,7 +17,7 @@ TINY = TrainConfig(epochs=2, batch_size=64, limit=200, seed=3, eval_samples=100)
 def test_run_writes_history_samples_and_final_weights(tmp_path, tiny_fashion):
     history = train(TINY, tmp_path / "run", data_root=tiny_fashion, progress=False)
     assert history["finished"] and history["epochs_done"] == 2 and history["num_images"] == 200
-    steps = -(-200 // 64)
+    steps = math.ceil(200 / 64)
     assert len(history["d_loss_per_step"]) == len(history["g_loss_per_step"]) == 2 * steps
     assert [e["epoch"] for e in history["epochs"]] == [1, 2] and all(e["steps"] == steps for e in history["epochs"])
     first = history["epochs"][0]
@@ -35,7 +35,7 @@ def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, 
     straight = train(TINY, tmp_path / "straight", data_root=tiny_fashion, progress=False)
 
     calls = {"n": 0}
-    real_step = gan_module.train_step
+    real_step = loop.train_step
 
     def interrupted_step(*args):
         calls["n"] += 1
@@ -43,10 +43,10 @@ def test_interrupted_run_resumes_at_the_next_epoch_and_ends_identical(tmp_path, 
             raise KeyboardInterrupt
         return real_step(*args)
 
-    monkeypatch.setattr(gan_module, "train_step", interrupted_step)
+    monkeypatch.setattr(loop, "train_step", interrupted_step)
     with pytest.raises(KeyboardInterrupt):
         train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
-    monkeypatch.setattr(gan_module, "train_step", real_step)
+    monkeypatch.setattr(loop, "train_step", real_step)
     resumed = train(TINY, tmp_path / "resumed", data_root=tiny_fashion, progress=False)
 
     assert [s["start_epoch"] for s in resumed["sessions"]] == [1, 2]
@@ -77,7 +77,7 @@ def test_refuses_a_run_directory_of_another_configuration(tmp_path, tiny_fashion
 def test_history_records_each_steps_probabilities_and_scoring_leaves_training_alone(tmp_path, tiny_fashion):
     scored = train(TINY, tmp_path / "scored", data_root=tiny_fashion, progress=False)
     unscored = train(replace(TINY, eval_samples=0), tmp_path / "unscored", data_root=tiny_fashion, progress=False)
-    for name in PER_STEP:   # scoring draws nothing from the RNG that training uses
+    for name in Step._fields:   # scoring draws nothing from the RNG that training uses
         assert scored[f"{name}_per_step"] == unscored[f"{name}_per_step"]
     d_real, d_fake = scored["d_real_per_step"], scored["d_fake_per_step"]
     assert len(d_real) == len(d_fake) == len(scored["d_loss_per_step"]) and all(0 < p < 1 for p in d_real + d_fake)

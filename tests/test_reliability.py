@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from hw5.answers import gan as gan_module
 from hw5.config import ROOT, TrainConfig
-from hw5.train import train
+from hw5.train import loop, train
 from hw5.train.rundir import CHECKPOINT, HISTORY, RunError, load_results, read_history
 
 EPOCHS, LIMIT, BATCH = 3, 256, 32   # 8 steps an epoch: each process lives a few seconds
@@ -174,10 +173,11 @@ def test_killed_in_the_middle_of_writes_and_resumed_ends_bit_identical(straight_
               kill_mid_write(run_dir, data_root, "samples.pt", nth=1)]     # results cut later
     assert all(event.startswith("killed halfway") for event in events), events
     assert not read_history(run_dir)["finished"]
-    run_to_end(run_dir, data_root)
+    assert "training epochs" not in run_to_end(run_dir, data_root).stderr   # nothing left to train
     history = read_history(run_dir)
-    # sessions are recorded with what they saved: the 1st (epoch 1), the 3rd (epochs 2-3), the last (results)
-    assert [s["start_epoch"] for s in history["sessions"]] == [1, 2, 4]
+    # sessions that trained are recorded: the 1st (epoch 1) and the 3rd (epochs 2-3); the last two only wrote
+    # the results, so they record none (nor a "training epochs 4-3" line)
+    assert [s["start_epoch"] for s in history["sessions"]] == [1, 2]
     assert not list(run_dir.glob(".*.tmp"))
     assert_identical(final_state(first), final_state(run_dir))
 
@@ -192,7 +192,7 @@ def test_ctrl_c_keeps_finished_epochs_and_a_rerun_resumes(straight_run, tmp_path
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=TIME_LIMIT)
     done = read_history(run_dir)["epochs_done"]
-    assert process.returncode == 130 and f"epochs 1-{done} are saved" in err and "run again to resume" in err
+    assert process.returncode == 130 and f"interrupted: {done} epochs are saved in" in err and "run the same command to resume" in err
     run_to_end(run_dir, data_root)
     assert read_history(run_dir)["sessions"][-1]["start_epoch"] == done + 1
     assert_identical(final_state(first), final_state(run_dir))
@@ -203,17 +203,17 @@ def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_pa
     config = TrainConfig(epochs=2, limit=128, batch_size=64, eval_samples=0)
     run_dir = tmp_path / "run"
     steps = iter(range(100))
-    real_step = gan_module.train_step
+    real_step = loop.train_step
 
     def stop_in_epoch_two(*args):  # 2 steps an epoch: the third is in epoch 2, after epoch 1's checkpoint
         if next(steps) == 2:
             raise KeyboardInterrupt
         return real_step(*args)
 
-    monkeypatch.setattr(gan_module, "train_step", stop_in_epoch_two)
+    monkeypatch.setattr(loop, "train_step", stop_in_epoch_two)
     with pytest.raises(KeyboardInterrupt):
         train(config, run_dir, data_root=data_root, progress=False)
-    monkeypatch.setattr(gan_module, "train_step", real_step)
+    monkeypatch.setattr(loop, "train_step", real_step)
     path = run_dir / CHECKPOINT
     good = path.read_bytes()
     for damage in (good[:len(good) // 2],                                             # truncated

@@ -1,22 +1,21 @@
-r"""Q3(d) and Q3(e): the adversarial game and the loop that plays it, on one screen.
+r"""Q3(d) and Q3(e): the adversarial game and one step of it.
 
     L_D = BCE(D(x), 1) + BCE(D(G(z)), 0),    L_G = BCE(D(G(z)), 1)
 
 (binary cross-entropy on D's logits, as in the TensorFlow tutorial). Each step is the tutorial's
 `train_step`, a simultaneous update: one generator pass, D on the real and on the fake batch, then
-both players' gradients from that same pass and one Adam step each. `fit` yields each finished
-epoch; its caller (hw5.train.loop) records, scores and checkpoints it.
+both players' gradients from that same pass and one Adam step each. The epoch loop that runs the
+steps is hw5.train.loop.train.
 """
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 from ..config import TrainConfig
-from .models import Discriminator, Generator, generate
+from .models import Discriminator, Generator
 
 
 @dataclass
@@ -27,8 +26,14 @@ class GAN:
     opt_d: torch.optim.Adam
 
 
+def seed_rngs(config: TrainConfig) -> torch.Generator:
+    """A run's one seeding: torch's global RNG draws the initial weights (build_gan, next) and then
+    D's dropout masks; the RNG returned draws each epoch's batch order and training noise."""
+    torch.manual_seed(config.seed)
+    return torch.Generator().manual_seed(config.seed + 1)
+
+
 def build_gan(config: TrainConfig, device: torch.device) -> GAN:
-    torch.manual_seed(config.seed)  # seeds the weights now, dropout masks later
     generator = Generator(config.latent_dim).to(device)
     discriminator = Discriminator().to(device)
     adam = dict(lr=config.lr, betas=config.adam_betas, eps=config.adam_eps)
@@ -38,8 +43,8 @@ def build_gan(config: TrainConfig, device: torch.device) -> GAN:
 
 
 def fixed_noise(config: TrainConfig) -> torch.Tensor:
-    """The latent vectors rendered after every epoch, (num_fixed_noise, latent_dim), from their own RNG:
-    the same in every run of a seed, and drawing them changes no other randomness."""
+    """The latent vectors rendered after every epoch, (num_fixed_noise, latent_dim), from an RNG of
+    their own: the same in every run of a seed, and drawing them leaves torch's global RNG alone."""
     rng = torch.Generator().manual_seed(config.seed)
     return torch.randn(config.num_fixed_noise, config.latent_dim, generator=rng)
 
@@ -53,11 +58,18 @@ def gan_losses(real_logits: torch.Tensor, fake_logits: torch.Tensor):
     return d_loss, g_loss
 
 
+class Step(NamedTuple):
+    """What a step records, each a detached scalar tensor; the history keeps these names."""
+    d_loss: torch.Tensor   # L_D
+    g_loss: torch.Tensor   # L_G
+    d_real: torch.Tensor   # D(x): D's mean probability of "real" on the real batch ...
+    d_fake: torch.Tensor   # ... and D(G(z)) on the generated one (training mode, before the update)
+
+
 def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
-               dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """One simultaneous update of both players. Returns, detached, (L_D, L_G, D(x), D(G(z))):
-    the losses and D's mean probability of "real" on the real and on the generated batch."""
-    # bfloat16: matrix products in bf16 (autocast); weights and losses stay fp32
+               dtype: torch.dtype = torch.float32) -> Step:
+    """One simultaneous update of both players."""
+    # bf16: matrix products in bf16 (autocast); weights and losses stay fp32
     enabled = dtype != torch.float32
     with torch.autocast(real.device.type, dtype=dtype, enabled=enabled):
         fake = gan.generator(z)                       # (B, 1, 28, 28)
@@ -73,8 +85,8 @@ def train_step(gan: GAN, real: torch.Tensor, z: torch.Tensor,
     g_loss.backward(inputs=list(gan.generator.parameters()))
     gan.opt_d.step()
     gan.opt_g.step()
-    return torch.stack([d_loss, g_loss, real_logits.sigmoid().mean(),
-                        fake_logits.sigmoid().mean()]).detach()
+    return Step(d_loss.detach(), g_loss.detach(), real_logits.detach().sigmoid().mean(),
+                fake_logits.detach().sigmoid().mean())
 
 
 def batches(images: torch.Tensor, config: TrainConfig,
@@ -86,33 +98,3 @@ def batches(images: torch.Tensor, config: TrainConfig,
         real = images[order[i:i + config.batch_size]]
         z = torch.randn(len(real), config.latent_dim, generator=rng)
         yield real, z.to(images.device)
-
-
-@dataclass
-class EpochResult:
-    epoch: int                    # 1-based
-    d_loss_per_step: list[float]  # L_D of every batch, in order
-    g_loss_per_step: list[float]  # L_G
-    d_real_per_step: list[float]  # D(x), D's mean probability on the real batch ...
-    d_fake_per_step: list[float]  # ... and D(G(z)), both before the step's update
-    samples: torch.Tensor         # G(fixed noise) after the epoch, (num_fixed_noise, 1, 28, 28)
-    seconds: float                # wall time of the epoch, samples included
-
-
-def fit(gan: GAN, images: torch.Tensor, config: TrainConfig, rng: torch.Generator,
-        dtype: torch.dtype, first_epoch: int = 1,
-        progress: bool = True) -> Iterator[EpochResult]:
-    """Train epochs first_epoch..config.epochs on images (N, 1, 28, 28) in [-1, 1],
-    yielding each finished epoch (the caller records and saves it)."""
-    z_fixed = fixed_noise(config)
-    steps = -(-len(images) // config.batch_size)    # batches an epoch
-    for epoch in range(first_epoch, config.epochs + 1):
-        start = time.perf_counter()
-        stats = []
-        for real, z in tqdm(batches(images, config, rng), f"epoch {epoch}/{config.epochs}",
-                            steps, leave=False, unit="batch", disable=not progress):
-            stats.append(train_step(gan, real, z, dtype))  # tensors: no GPU sync per step
-        samples = generate(gan.generator, z_fixed)   # eval mode, same noise
-        d_loss, g_loss, d_real, d_fake = torch.stack(stats).T.tolist()
-        yield EpochResult(epoch, d_loss, g_loss, d_real, d_fake, samples,
-                          time.perf_counter() - start)

@@ -1,4 +1,4 @@
-r"""Q3(b) and Q3(c), the DCGAN: exactly the assignment's architecture (TensorFlow's DCGAN tutorial).
+r"""Q3(b) and Q3(c), the DCGAN: exactly the assignment's architecture, in the TensorFlow tutorial's conventions.
 $G: \mathbb{R}^{d_z} \to [-1, 1]^{1\times 28\times 28}$ and $D: [-1, 1]^{1\times 28\times 28} \to \mathbb{R}$ (a logit; the
 sigmoid lives in the loss), with no I/O. Where PyTorch's defaults differ from Keras' (the tutorial's), the
 constants below follow Keras.
@@ -37,16 +37,12 @@ class Discriminator(nn.Module):
 
 
 class Generator(nn.Module):
-    """z (B, latent_dim) -> image (B, 1, 28, 28) in [-1, 1]; 2,305,472 trainable parameters
-    (Keras' summary adds BatchNorm's 25,472 moving statistics: 2,330,944 in all)."""
+    """z (B, latent_dim) -> image (B, 1, 28, 28) in [-1, 1]; 2,280,384 trainable parameters
+    (Keras' summary adds BatchNorm's 384 moving statistics: 2,280,768 in all)."""
 
     def __init__(self, latent_dim: int):
         super().__init__()
-        self.project = nn.Sequential(
-            nn.Linear(latent_dim, 7 * 7 * 256, bias=False),    # (B, 12544)
-            nn.BatchNorm1d(7 * 7 * 256, **BN),
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-        )
+        self.project = nn.Linear(latent_dim, 7 * 7 * 256, bias=False)   # (B, 12544)
         # Keras' "same" output sizes, H (stride 1) and 2H (stride 2): padding=2 gives
         # (H - 1) * stride - 4 + 5, that is H and 2H - 1; output_padding=1 adds the last row.
         self.upsample = nn.Sequential(
@@ -83,7 +79,6 @@ def generate(generator: nn.Module, noise: torch.Tensor, batch_size: int = 1000) 
     was_training = generator.training
     generator.eval()
     device = next(generator.parameters()).device
-    images = torch.cat([generator(noise[i:i + batch_size].to(device)).float().cpu()
-                        for i in range(0, len(noise), batch_size)])
+    images = torch.cat([generator(chunk.to(device)).float().cpu() for chunk in noise.split(batch_size)])
     generator.train(was_training)
     return images

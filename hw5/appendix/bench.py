@@ -10,7 +10,7 @@ import torch
 import torchvision
 
 from ..answers.data import load_images
-from ..answers.gan import batches, build_gan, train_step
+from ..answers.gan import batches, build_gan, seed_rngs, train_step
 from ..config import DATA_DIR, DEVICES, TrainConfig, pick_device, resolve_precision
 
 
@@ -50,7 +50,8 @@ def port_step(gan):
 
 def project_images_per_second(config: TrainConfig, device: torch.device, steps: int, warmup: int) -> float:
     """This project's training as hw5.train runs it: the resident data tensor, a fresh order each epoch."""
-    gan, rng = build_gan(config, device), torch.Generator().manual_seed(config.seed + 1)
+    rng = seed_rngs(config)
+    gan = build_gan(config, device)
     images = load_images(DATA_DIR, train=True, limit=config.limit)[0].to(device)
     epochs = itertools.chain.from_iterable(batches(images, config, rng) for _ in itertools.count())
     dtype = resolve_precision(config.precision, device)

@@ -66,8 +66,8 @@ def predict(model: Classifier, images: torch.Tensor, batch_size: int = 1000) -> 
     model.eval()
     device = next(model.parameters()).device
     feats, classes = [], []
-    for i in range(0, len(images), batch_size):
-        f = model.body(images[i:i + batch_size].to(device))
+    for chunk in images.split(batch_size):
+        f = model.body(chunk.to(device))
         feats.append(f.double().cpu())
         classes.append(model.head(f).argmax(1).cpu())
     return torch.cat(feats), torch.cat(classes)

@@ -31,7 +31,7 @@ def frechet_distance(mu1: torch.Tensor, cov1: torch.Tensor, mu2: torch.Tensor, c
 def coverage(classes: torch.Tensor) -> tuple[list[float], float]:
     """(fraction of images per predicted class, entropy of those fractions / log 10)."""
     fractions = torch.bincount(classes, minlength=10).double() / len(classes)
-    entropy = -(fractions[fractions > 0] * fractions[fractions > 0].log()).sum()
+    entropy = torch.special.entr(fractions).sum()   # -sum p log p, with 0 log 0 = 0
     return fractions.tolist(), float(entropy / math.log(10)) + 0.0  # + 0.0: no "-0.0" for one class
 
 

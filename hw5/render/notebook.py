@@ -11,7 +11,7 @@ import torch
 
 from ..answers.models import Generator
 from ..appendix.bench import project_images_per_second
-from ..config import ROOT, RUN_DIR, TrainConfig, pick_device, shown
+from ..config import RETRAIN_DIR, ROOT, RUN_DIR, TrainConfig, as_record, pick_device, shown
 from ..storage import atomic_write
 from ..train import rundir, train
 from ..train.rundir import History, RunError, load_results, read_history
@@ -58,14 +58,20 @@ def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
 
 
 def check_trained_here(run_dir: Path) -> None:
-    """A RunError naming `make retrain` and its time on this machine, unless the training code in this checkout
-    trained the run in run_dir (rundir.stale_sessions); nothing to check without git or outside a checkout."""
+    """A RunError unless the training code in this checkout trained the run in run_dir (rundir.stale_sessions):
+    while that code's retrain is under way, one that says so; otherwise one naming `make retrain` and its time
+    on this machine. Nothing to check without git or outside a checkout."""
     try:
         rundir.git("rev-parse", "HEAD")
     except (OSError, subprocess.CalledProcessError):
         return
     history = read_history(run_dir)
+    if history is None:
+        raise RunError(f"{shown(run_dir)} holds no run: restore it from git, or `make retrain`")
     reasons = rundir.stale_sessions(history)
+    if reasons and (under_way := retrain_under_way()):
+        raise RunError(f"{under_way}; {shown(run_dir)} is the previous training code's run: `make retrain` "
+                       f"resumes the retrain, and swaps the run in when it is finished")
     if reasons:
         config, device = TrainConfig(), pick_device()
         images = config.epochs * history["num_images"]
@@ -73,6 +79,17 @@ def check_trained_here(run_dir: Path) -> None:
         raise RunError(f"{shown(run_dir)} was not trained by the training code in this checkout "
                        f"({'; '.join(reasons)}): `make retrain` trains it anew, about {hours:.1f} hours on this "
                        f"machine ({device}, timed over 6 steps)")
+
+
+def retrain_under_way(retrain_dir: Path = RETRAIN_DIR) -> str | None:
+    """'retrain under way in runs/dcgan-new: k of 50 epochs done' while retrain_dir holds an unfinished run of TrainConfig(),
+    checkpointed, that only this checkout's training code trained; None otherwise."""
+    history = read_history(retrain_dir)
+    if (history is None or history["finished"] or history["config"] != as_record(TrainConfig())
+            or not (retrain_dir / rundir.CHECKPOINT).exists() or rundir.stale_sessions(history)):
+        return None
+    return (f"retrain under way in {shown(retrain_dir)}: {history['epochs_done']} of "
+            f"{history['config']['epochs']} epochs done")
 
 
 def use_notebook_style() -> None:

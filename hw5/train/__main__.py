@@ -3,12 +3,13 @@ resuming after any interruption (run the same command again)."""
 import argparse
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from ..answers.data import DataError
 from ..config import DATA_DIR, DEVICES, PRECISIONS, DeviceError, TrainConfig, shown
 from .loop import train
-from .rundir import RunError, load_results
+from .rundir import RunError, load_results, read_history
 
 OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision")   # TrainConfig's fields
 
@@ -45,11 +46,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        saved = (read_history(args.run_dir) or {}).get("epochs_done", 0)
+        print(f"interrupted: {saved} epochs are saved in {shown(args.run_dir)}; run the same command to resume",
+              file=sys.stderr)
         return 130
+    if not args.show:
+        seconds = round(sum(e["seconds"] for e in history["epochs"]))
+        print(f"trained {history['epochs_done']} epochs in {timedelta(seconds=seconds)}; results in "
+              f"{shown(args.run_dir)}", file=sys.stderr)
     last = history["epochs"][-1]   # and the final scores, as training recorded them: one JSON line
     final = history["quality"][-1] if history["quality"] else {}
     summary = {"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
-               "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k not in ("epoch", "seconds")}}
+               "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k != "epoch"}}
     ends = history["quality_reference"] or {}   # its two reference points
     references = {f"reference_{name}": score["frechet_distance"] for name, score in ends.items()}
     print(json.dumps(summary | references))

@@ -1,83 +1,61 @@
-"""The one training loop: `fit`'s epochs (hw5.answers.gan) recorded, scored and checkpointed in a run directory
-(`rundir`), one after the other, so that a run resumes after any interruption."""
-import sys
+"""The one training loop: for each epoch the batches, the steps and their record, the fixed-noise samples, the
+quality score and the checkpoint, so that a run resumes after any interruption exactly where it stopped."""
+import math
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import torch
 
 from ..answers.data import load_images
-from ..answers.gan import build_gan, fit
+from ..answers.gan import batches, build_gan, fixed_noise, seed_rngs, train_step
+from ..answers.models import generate
 from ..appendix.quality import Evaluator
-from ..config import DATA_DIR, TrainConfig, pick_device, precision_name, quality_epochs, resolve_precision, shown
+from ..config import DATA_DIR, TrainConfig, pick_device, quality_epochs, resolve_precision
 from . import rundir
+from .progress import Progress
 from .rundir import History
 
 
-def train(config: TrainConfig, run_dir: Path, device: str = "auto", data_root: Path = DATA_DIR,
-          progress: bool = True) -> History:
-    """Train (or resume) the run in run_dir to config.epochs; returns its history. Each epoch is checkpointed
-    atomically, so a kill loses at most the epoch under way; a finished run is returned at once."""
+def train(config: TrainConfig, run_dir: Path, device: str = "auto",
+          data_root: Path = DATA_DIR, progress: bool = True) -> History:
+    """Train the run in run_dir to config.epochs, from scratch or from its last checkpoint, and
+    return its history; a finished run is returned as it is, a run of another config refused."""
     device = pick_device(device)
     dtype = resolve_precision(config.precision, device)
-    done = rundir.read_history(run_dir, config)   # the one check that run_dir holds this config's run
-    if done is not None and done["finished"]:
-        return done
+    history = rundir.read_history(run_dir, config)
+    if history is not None and history["finished"]:
+        return history
     if device.type == "cuda":   # fp32 means fp32: no TF32 convolutions (cuDNN's default)
         torch.backends.cudnn.allow_tf32 = False
-    run_dir = rundir.prepare(run_dir)
     images = load_images(data_root, train=True, limit=config.limit)[0].to(device)
-    gan = build_gan(config, device)
-    rng = torch.Generator().manual_seed(config.seed + 1)   # shuffling and training noise
+    rng = seed_rngs(config)          # the batch order and training noise
+    gan = build_gan(config, device)  # the initial weights, from the seed
+    z_fixed = fixed_noise(config)    # (num_fixed_noise, latent_dim), its own RNG
     evaluator = Evaluator(config, data_root) if config.eval_samples else None
-    history, samples = rundir.resume(run_dir, gan, rng, device) or (rundir.new_history(config), [])
-    if history["epochs_done"] == 0 and evaluator is not None:  # score the untrained generator first
+    run_dir = rundir.prepare(run_dir)
+    history, samples = (rundir.resume(run_dir, gan, rng, device)   # every state as saved
+                        or (rundir.new_history(config, len(images)), []))
+    if evaluator is not None and history["epochs_done"] == 0:   # the quality scale's ends
         history["quality_reference"] = evaluator.reference_scores(gan.generator, data_root)
     first = history["epochs_done"] + 1
-    history["sessions"].append(rundir.session_record(first, device, precision_name(dtype)))
-    history["num_images"] = len(images)
-    report = reporter(progress)
-    report(f"training epochs {first}-{config.epochs} on {len(images):,} images ({device.type}, "
-           f"{precision_name(dtype)}), a line per epoch")
-    try:
-        for result in fit(gan, images, config, rng, dtype, first, progress):
-            samples.append(result.samples)
-            rundir.record_epoch(history, result)
-            if evaluator is not None and result.epoch in quality_epochs(config.epochs):
-                start = time.perf_counter()
-                history["quality"].append({"epoch": result.epoch, **evaluator.score_generator(gan.generator),
-                                           "seconds": time.perf_counter() - start})
-            history["epochs_done"] = result.epoch
-            rundir.save_checkpoint(run_dir, gan, rng, history, samples)
-            seconds = [e["seconds"] for e in history["epochs"][first - 1:]]
-            eta = timedelta(seconds=round(sum(seconds) / len(seconds) * (config.epochs - result.epoch)))
-            means = history["epochs"][-1]
-            report(f"epoch {result.epoch}/{config.epochs}: L_D {means['d_loss']:.3f}, L_G {means['g_loss']:.3f}, "
-                   f"D(x) {means['d_real']:.3f}, D(G(z)) {means['d_fake']:.3f}, {result.seconds:.0f} s; "
-                   f"{eta} to go")
-    except KeyboardInterrupt:
-        report(f"interrupted in epoch {history['epochs_done'] + 1}: epochs 1-{history['epochs_done']} are saved "
-               f"in {shown(run_dir)}; run again to resume")
-        raise
-    history["finished"] = True   # also when a kill came after the last checkpoint but before the results
+    show = Progress(config.epochs, progress)
+    if first <= config.epochs:
+        history["sessions"].append(rundir.session_record(first, device, config.precision))
+        show.line(f"training epochs {first}-{config.epochs} on {len(images):,} images "
+                  f"({device.type}, {config.precision}), a line per epoch")
+    steps_an_epoch = math.ceil(len(images) / config.batch_size)
+    for epoch in range(first, config.epochs + 1):
+        start = time.perf_counter()
+        bar = show.bar(batches(images, config, rng), epoch, steps_an_epoch)
+        steps = [train_step(gan, real, z, dtype) for real, z in bar]   # tensors: no GPU sync
+        samples.append(generate(gan.generator, z_fixed))   # eval mode
+        rundir.record_epoch(history, epoch, steps, time.perf_counter() - start)
+        if evaluator is not None and epoch in quality_epochs(config.epochs):
+            score = evaluator.score_generator(gan.generator)
+            history["quality"].append({"epoch": epoch, **score})
+        history["epochs_done"] = epoch
+        rundir.save_checkpoint(run_dir, gan, rng, history, samples)
+        show.epoch_done(history, first)
+    history["finished"] = True
     rundir.write_results(run_dir, gan, history, samples)
-    seconds = round(sum(e["seconds"] for e in history["epochs"]))
-    report(f"trained {config.epochs} epochs in {timedelta(seconds=seconds)}; results in {shown(run_dir)}")
     return history
-
-
-def reporter(enabled: bool = True):
-    """Shows a progress line: on stderr, or in Jupyter in one display that the next line replaces."""
-    if not enabled:
-        return lambda line: None
-    try:
-        from IPython import get_ipython
-        from IPython.display import Pretty, display
-        in_jupyter = hasattr(get_ipython(), "kernel")
-    except ImportError:
-        in_jupyter = False
-    if not in_jupyter:
-        return lambda line: print(line, file=sys.stderr, flush=True)
-    handle = display(Pretty(""), display_id=True)
-    return lambda line: handle.update(Pretty(line))

@@ -7,22 +7,21 @@
     samples.pt         G(fixed noise) after every epoch, (epochs, num_fixed_noise, 1, 28, 28)
     history.json       a `History`:
         config             the run's hyperparameters, config.as_record(TrainConfig)
-        num_images         training images (None before the first epoch)
+        num_images         training images
         epochs_done        finished epochs, each saved in the checkpoint
         finished           all epochs done and the final weights and samples written
-        d_loss_per_step    L_D of every batch, all epochs in order; likewise g_loss_per_step (L_G),
-                           d_real_per_step (D(x), D's mean probability on the real batch) and
-                           d_fake_per_step (D(G(z)) on the generated batch, before the step's update)
-        epochs             per epoch: epoch (1-based), d_loss, g_loss, d_real and d_fake (means over its
-                           batches), steps (batches; the last may be smaller), seconds (wall time, the
-                           samples included)
+        NAME_per_step      for each field NAME of answers.gan.Step (d_loss, g_loss, d_real, d_fake),
+                           its value at every step, all epochs in order
+        epochs             per epoch: epoch (1-based), the mean of each Step field over its batches,
+                           steps (batches; the last may be smaller), seconds (wall time of the steps
+                           and the samples)
         quality            at config.quality_epochs (none when eval_samples is 0): epoch, the scores of
-                           appendix.quality (frechet_distance, coverage, class_fractions), seconds
+                           appendix.quality (frechet_distance, coverage, class_fractions)
         quality_reference  the scale's ends, scored the same way: real_train_images, untrained_generator
         sessions           per process that trained the run (its start or a resumption): start_epoch, commit
                            and dirty (git: TRAINING_CODE differs from the commit; None outside a checkout),
                            device, device_name (CPU or GPU model), cpu_capability (torch's vector ISA),
-                           threads, python, torch, torchvision, precision (dtype of the matrix products)
+                           threads, python, torch, torchvision, precision (config.precision)
 
 The code in this checkout trained a run when every session ran at a clean commit whose TRAINING_CODE equals
 the checkout's (`stale_sessions`).
@@ -36,18 +35,18 @@ import cpuinfo
 import torch
 import torchvision
 
-from ..answers.gan import GAN, EpochResult
+from ..answers.gan import GAN, Step
 from ..answers.models import Generator
 from ..config import ROOT, RUN_DIR, TrainConfig, as_record, shown
 from ..storage import save_json, save_torch
 
 CHECKPOINT, HISTORY, GENERATOR, DISCRIMINATOR, SAMPLES = (
     "checkpoint.pt", "history.json", "generator.pt", "discriminator.pt", "samples.pt")
-CHECKPOINT_FORMAT = 2
+CHECKPOINT_FORMAT = 3
 History = dict   # the contents of history.json, as the module's docstring lists them
 # the code that decides what a run computes and records: a change to any of it means training anew
 TRAINING_CODE = ("hw5/config.py", "hw5/answers/data.py", "hw5/answers/models.py", "hw5/answers/gan.py",
-                 "hw5/train/loop.py", "hw5/train/rundir.py", "hw5/appendix/quality.py",
+                 "hw5/train/loop.py", "hw5/train/progress.py", "hw5/train/rundir.py", "hw5/appendix/quality.py",
                  "hw5/appendix/classifier.py", "hw5/appendix/assets")
 
 
@@ -55,23 +54,19 @@ class RunError(RuntimeError):
     """A run directory cannot be used as asked; the message says why and what to do."""
 
 
-PER_STEP = ("d_loss", "g_loss", "d_real", "d_fake")   # what the history records of every step
-
-
-def new_history(config: TrainConfig) -> History:
-    return {"config": as_record(config), "num_images": None, "epochs_done": 0, "finished": False,
-            **{f"{name}_per_step": [] for name in PER_STEP}, "epochs": [], "quality": [],
+def new_history(config: TrainConfig, num_images: int) -> History:
+    return {"config": as_record(config), "num_images": num_images, "epochs_done": 0, "finished": False,
+            **{f"{name}_per_step": [] for name in Step._fields}, "epochs": [], "quality": [],
             "quality_reference": None, "sessions": []}
 
 
-def record_epoch(history: History, result: EpochResult) -> None:
-    """Add an epoch's steps, means and time to the history (its quality score, if any, is added by the caller)."""
-    epoch = {"epoch": result.epoch}
-    for name in PER_STEP:
-        values = getattr(result, f"{name}_per_step")
+def record_epoch(history: History, epoch: int, steps: list[Step], seconds: float) -> None:
+    """Add an epoch's steps, their means and its time to the history."""
+    means = {}
+    for name, values in zip(Step._fields, torch.stack([torch.stack(step) for step in steps]).T.tolist()):
         history[f"{name}_per_step"] += values
-        epoch[name] = sum(values) / len(values)
-    history["epochs"].append({**epoch, "steps": len(values), "seconds": result.seconds})
+        means[name] = sum(values) / len(values)
+    history["epochs"].append({"epoch": epoch, **means, "steps": len(steps), "seconds": seconds})
 
 
 def git(*args: str) -> str:
@@ -177,9 +172,10 @@ def write_results(run_dir: Path, gan: GAN, history: History, samples: list) -> N
 
 
 def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | None:
-    """The run's history (None when there is none); a run of another config than `config` is an error."""
+    """The run's history, None when run_dir holds none; a RunError when it cannot be read, or when it is the run
+    of another config than `config`."""
     path = Path(run_dir) / HISTORY
-    if config is not None and not path.exists():
+    if not path.exists():
         return None
     try:
         history = json.loads(path.read_text())
@@ -195,6 +191,8 @@ def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | 
 def load_results(run_dir: Path) -> tuple[History, Generator, torch.Tensor]:
     """A finished run: (history, generator in eval mode, samples (epochs, k, 1, 28, 28))."""
     history = read_history(run_dir)
+    if history is None:
+        raise RunError(f"{shown(run_dir)} holds no run: restore it from git, or train it")
     if not history["finished"]:
         raise RunError(f"{run_dir} holds an unfinished run ({history['epochs_done']} epochs): train it to the end")
     generator = Generator(history["config"]["latent_dim"])
