@@ -5,6 +5,9 @@ import numpy as np
 import pytest
 
 from hw5.answers.data import RAW_FILES, raw_dir
+from hw5.config import RETRAIN_DIR, RUN_DIR
+from hw5.render.notebook import retrain_under_way
+from hw5.train.rundir import read_history, stale_sessions
 
 
 def write_idx(path: Path, array: np.ndarray) -> Path:
@@ -45,3 +48,29 @@ def debian_copy(tmp_path, tiny_fashion) -> Path:
     for name in RAW_FILES:
         (folder / f"{name}.gz").write_bytes(gzip.compress((raw_dir(tiny_fashion) / name).read_bytes()))
     return folder
+
+
+@pytest.fixture(scope="session")
+def committed_run() -> dict:
+    """The committed run's history, when this checkout's training code trained it. While that code's retrain
+    is under way (committed, unfinished, in RETRAIN_DIR), the tests that need the finished run skip and say so;
+    a run of other code with no such retrain fails them."""
+    history = read_history(RUN_DIR)
+    reasons = ["there is no run"] if history is None else stale_sessions(history)
+    if reasons and (under_way := retrain_under_way(RETRAIN_DIR)):
+        pytest.skip(f"{under_way}; {RUN_DIR.name} is the previous training code's run")
+    if reasons:
+        pytest.fail(f"{RUN_DIR} was not trained by this checkout's training code: {'; '.join(reasons)}")
+    return history
+
+
+@pytest.fixture(scope="session")
+def run_of_this_code() -> dict:
+    """The history of the run this checkout's training code trained or is training: the committed run, or
+    while its retrain is under way, the retrain's epochs so far."""
+    history = read_history(RUN_DIR)
+    if history is not None and not stale_sessions(history):
+        return history
+    if retrain_under_way(RETRAIN_DIR):
+        return read_history(RETRAIN_DIR)
+    pytest.fail(f"neither {RUN_DIR} nor {RETRAIN_DIR} holds a run of this checkout's training code")

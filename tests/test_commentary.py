@@ -124,11 +124,11 @@ def commentary_claims(history: dict, excess: torch.Tensor,
 
 
 @pytest.fixture(scope="module")
-def committed_inputs() -> tuple[dict, torch.Tensor, torch.Tensor]:
+def committed_inputs(committed_run) -> tuple[dict, torch.Tensor, torch.Tensor]:
     """The committed run's history, and the spectra ratios of its final generator and of its per-epoch samples."""
     history, generator, samples = load_results(RUN_DIR)
     test_images = load_images(DATA_DIR, train=False)[0]
-    excess = excess_power(Evaluator(TrainConfig()).judge(generator)[0], test_images)   # as the notebook judges it
+    excess = excess_power(Evaluator(TrainConfig(**history["config"])).judge(generator)[0], test_images)   # as the notebook
     return history, excess, excess_power(samples, test_images)
 
 

@@ -33,3 +33,11 @@ def test_spectrum_map_ignores_the_zero_frequency_whose_ratio_is_rounding_noise()
         drawn.append((image.get_array().filled(0.0).copy(), image.get_clim()))
         plt.close(fig)
     assert (drawn[0][0] == drawn[1][0]).all() and drawn[0][1] == drawn[1][1]
+
+
+def test_tiles_are_laid_out_row_by_row_in_white_frames():
+    images = torch.arange(3, dtype=torch.float32).view(3, 1, 1, 1).expand(3, 1, 2, 2) / 10   # image k is k/10
+    mosaic = plots.tile(images, ncols=2)
+    assert mosaic.shape == (7, 7)                                 # 2 x 2 tiles of 2 x 2, framed by 1 pixel
+    assert mosaic[1, 1] == 0.0 and mosaic[1, 4] == 0.1 and mosaic[4, 1] == 0.2
+    assert mosaic[0].tolist() == [plots.GAP] * 7 and mosaic[4, 4] == plots.GAP   # frames, and an empty slot

@@ -43,9 +43,14 @@ def test_collapsed_images_have_zero_coverage(evaluator):
     assert score["coverage"] == 0.0 and score["class_fractions"][9] == 1.0
 
 
-def test_judge_shows_the_images_a_generator_is_scored_on(evaluator):
+def test_scoring_is_repeatable_and_draws_nothing_from_the_global_rng():
+    """What lets training score its generator between epochs without changing the run."""
     generator = Generator(100)
+    torch.manual_seed(5)
+    state = torch.get_rng_state()
+    evaluator = quality.Evaluator(TrainConfig(eval_samples=500))
+    first = evaluator.score_generator(generator)
     images, classes = evaluator.judge(generator)
-    assert images.shape == (2000, 1, 28, 28) and classes.shape == (2000,)
-    assert evaluator.score_images(images) == evaluator.score_generator(generator)
-    assert quality.coverage(classes)[0] == evaluator.score_generator(generator)["class_fractions"]
+    assert torch.equal(torch.get_rng_state(), state) and generator.training
+    assert evaluator.score_generator(generator) == first and images.shape == (500, 1, 28, 28)
+    assert classes.shape == (500,) and quality.Evaluator(TrainConfig(eval_samples=500)).score_generator(generator) == first

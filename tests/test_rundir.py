@@ -48,7 +48,7 @@ def test_dirty_means_changed_training_code_not_an_advanced_checkpoint(tmp_path, 
     clone = tmp_path / "clone"
     rundir.git("clone", "--quiet", "--shared", str(ROOT), str(clone))
     monkeypatch.setattr(rundir, "ROOT", clone)
-    record = lambda: rundir.session_record(1, torch.device("cpu"), "float32")
+    record = lambda: rundir.session_record(1, torch.device("cpu"), "fp32")
     assert record()["commit"] == rundir.git("rev-parse", "HEAD") and record()["dirty"] is False
     with open(clone / "runs" / "dcgan" / "history.json", "a") as history:   # training advanced a tracked run
         history.write(" ")

@@ -86,7 +86,7 @@ def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
     solution = sympy.solve([xs[i] - x[i] for i in range(m)] + [vs[j] - v[j] for j in range(n)],
                            list(z) + list(u), dict=True)
     closed_form = sympy.Mul(*alpha) * sympy.Mul(*beta)
-    inverse = solution[0] if len(solution) == 1 else solution
+    (inverse,) = solution   # the one inverse; more than one would be an error here
     inverse_jacobian = sympy.Matrix([inverse[s] for s in list(z) + list(u)]).jacobian(sympy.Matrix(xs + vs))
     inverse_det = sympy.factor(inverse_jacobian.det())
     u_from_v = [vs[j] / beta[j] for j in range(n)]                      # (a): u = v / β ...

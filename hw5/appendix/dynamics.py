@@ -27,7 +27,6 @@ def loss_summary(history: dict, window: int = WINDOW) -> str:
     losses."""
     epochs = history["epochs"]
     n = len(epochs)
-    window = max(1, min(window, n // 2 or 1))
     lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
     for first, last in windows(n, window):
         d, g = step_losses(history, first, last)

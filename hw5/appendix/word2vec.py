@@ -9,13 +9,15 @@ from ..answers.skipgram import (huffman_tree, hierarchical_step, importance_samp
                                 softmax_grads, softmax_step, unigram, zipf_counts)
 
 
-def sampling_error(d: int = 2000, h: int = 32, ks=(1, 10, 100, 1000), trials: int = 20,
+def sampling_error(d: int, h: int, scale: float, power: float, ks, trials: int,
                    seed: int = 0) -> dict[int, float]:
-    """Mean relative error |estimate - exact| / |exact| of the importance-sampled ∂L/∂w_t, by number of samples."""
+    """Mean relative error |estimate - exact| / |exact| of the importance-sampled ∂L/∂w_t, by number of samples k:
+    d words with Zipf counts, input and output vectors N(0, scale²) in float64, the proposal the unigram
+    distribution to `power`, and `trials` random (t, c) pairs, the same for every k."""
     gen = torch.Generator().manual_seed(seed)
-    W_in = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
-    W_out = torch.randn(d, h, generator=gen, dtype=torch.float64) * 0.3
-    proposal = unigram(zipf_counts(d), 0.75)
+    W_in = torch.randn(d, h, generator=gen, dtype=torch.float64) * scale
+    W_out = torch.randn(d, h, generator=gen, dtype=torch.float64) * scale
+    proposal = unigram(zipf_counts(d), power)
     pairs = torch.randint(0, d, (trials, 2), generator=gen).tolist()
     errors = {}
     for k in ks:
@@ -28,17 +30,23 @@ def sampling_error(d: int = 2000, h: int = 32, ks=(1, 10, 100, 1000), trials: in
     return errors
 
 
-def time_per_pair(step, pairs: list[tuple[int, int]], min_seconds: float = 0.2) -> float:
-    """Median over rounds of the mean seconds per pair of `step(t, c)`, after one warm-up pair."""
-    step(*pairs[0])
-    rounds = []
-    deadline = time.perf_counter() + min_seconds
-    while len(rounds) < 3 or time.perf_counter() < deadline:
-        start = time.perf_counter()
-        for t, c in pairs:
-            step(t, c)
-        rounds.append((time.perf_counter() - start) / len(pairs))
-    return float(np.median(rounds))
+def time_per_pair(step, pairs: list[tuple[int, int]], min_seconds: float = 0.2, rounds: int = 5) -> float:
+    """Seconds per pair of `step(t, c)`: the fastest of at least `rounds` rounds over the pairs (and
+    min_seconds in all), as other work on the machine can only add to a round's time; in one thread,
+    as these small steps gain nothing from a second one and would wait for it on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        step(*pairs[0])   # warm-up
+        times, deadline = [], time.perf_counter() + min_seconds
+        while len(times) < rounds or time.perf_counter() < deadline:
+            start = time.perf_counter()
+            for t, c in pairs:
+                step(t, c)
+            times.append((time.perf_counter() - start) / len(pairs))
+    finally:
+        torch.set_num_threads(threads)
+    return min(times)
 
 
 def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int = 10, pairs: int = 20,
@@ -65,7 +73,6 @@ def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int =
     return result
 
 
-def fitted_slope(ds, seconds, from_d: int) -> float:
-    """Slope of log(seconds) against log(d) over the sizes d >= from_d (least squares)."""
-    keep = [i for i, d in enumerate(ds) if d >= from_d]
-    return float(np.polyfit(np.log([ds[i] for i in keep]), np.log([seconds[i] for i in keep]), 1)[0])
+def fitted_slope(ds, seconds) -> float:
+    """Slope of log(seconds) against log(d), least squares over all the sizes measured."""
+    return float(np.polyfit(np.log(ds), np.log(seconds), 1)[0])

@@ -51,15 +51,15 @@ def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
     never trained, and refused unless this checkout's training code trained it; in smoke mode a tiny run, trained
     first (about a minute)."""
     if mode.smoke:
-        train(mode.config, mode.run_dir)
+        train(mode.config, mode.run_dir, progress=False)   # a minute: no progress lines on the page
     else:
         check_trained_here(mode.run_dir)
     return load_results(mode.run_dir)
 
 
-def check_trained_here(run_dir: Path) -> None:
+def check_trained_here(run_dir: Path, retrain_dir: Path = RETRAIN_DIR) -> None:
     """A RunError unless the training code in this checkout trained the run in run_dir (rundir.stale_sessions):
-    while that code's retrain is under way, one that says so; otherwise one naming `make retrain` and its time
+    while that code's retrain is under way in retrain_dir, one that says so; otherwise one naming `make retrain` and its time
     on this machine. Nothing to check without git or outside a checkout."""
     try:
         rundir.git("rev-parse", "HEAD")
@@ -69,7 +69,7 @@ def check_trained_here(run_dir: Path) -> None:
     if history is None:
         raise RunError(f"{shown(run_dir)} holds no run: restore it from git, or `make retrain`")
     reasons = rundir.stale_sessions(history)
-    if reasons and (under_way := retrain_under_way()):
+    if reasons and (under_way := retrain_under_way(retrain_dir)):
         raise RunError(f"{under_way}; {shown(run_dir)} is the previous training code's run: `make retrain` "
                        f"resumes the retrain, and swaps the run in when it is finished")
     if reasons:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import ROOT, RUN_DIR, shown
+from ..config import RETRAIN_DIR, ROOT, RUN_DIR, shown
 from ..storage import atomic_write
 from ..train.rundir import RunError
 from .notebook import SMOKE_DIR, check_trained_here, smoke_mode
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     executed, pdf = build_paths()
     try:
         if not smoke_mode():   # the committed run, only if the code on the page trained it
-            check_trained_here(RUN_DIR)
+            check_trained_here(RUN_DIR, RETRAIN_DIR)
         if args.command == "execute":
             print(f"executed {execute(ROOT / 'hw5.ipynb', executed)}")
         else:

@@ -7,16 +7,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from torchvision.utils import make_grid
 
-from ..config import GRID_EPOCHS, TrainConfig
+from ..config import GRID_EPOCHS
 from ..train.rundir import History
 
 GAP = 1.0  # value of the separators between tiles (white)
 
 
 def grid_epochs(epochs: int) -> list[int]:
-    """The assignment's epochs 10, 30, 50, scaled to a run of `epochs` epochs (identical for 50)."""
-    return sorted({max(1, round(e * epochs / TrainConfig().epochs)) for e in GRID_EPOCHS})
+    """The assignment's epochs 10, 30, 50 of its 50, at the same fractions of a run of `epochs` epochs."""
+    return sorted({max(1, round(e * epochs / GRID_EPOCHS[-1])) for e in GRID_EPOCHS})
 
 
 def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 12,
@@ -32,23 +33,16 @@ def class_gallery(images: torch.Tensor, classes: torch.Tensor, per_class: int = 
 
 
 def tile(images: torch.Tensor, ncols: int, pad: int = 1) -> np.ndarray:
-    """(N, 1, H, W) in [-1, 1] -> one (rows*(H+pad)-pad, ncols*(W+pad)-pad) array, tiles row by row."""
-    images = torch.as_tensor(images).float().squeeze(1).numpy()  # (N, H, W)
-    n, h, w = images.shape
-    nrows = -(-n // ncols)
-    canvas = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad), GAP, dtype=np.float32)
-    for k, image in enumerate(images):
-        r, c = divmod(k, ncols)
-        canvas[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = image
-    return canvas
+    """(N, 1, H, W) in [-1, 1] -> one grey mosaic, tiles row by row, each framed by `pad` white pixels."""
+    return make_grid(torch.as_tensor(images).float(), nrow=ncols, padding=pad, pad_value=GAP)[0].numpy()
 
 
 def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: list[str] | None = None) -> None:
     """rows (R, C, 1, H, W) as one R x C mosaic, each row and (optionally) each column labelled."""
     r, c, _, h, w = rows.shape
     ax.imshow(tile(rows.reshape(r * c, 1, h, w), ncols=c), cmap="gray", vmin=-1.0, vmax=1.0, interpolation="none")
-    ax.set_yticks([k * (h + 1) + (h - 1) / 2 for k in range(r)], row_labels)
-    ax.set_xticks([k * (w + 1) + (w - 1) / 2 for k in range(c)], col_labels or [])
+    ax.set_yticks([k * (h + 1) + 1 + (h - 1) / 2 for k in range(r)], row_labels)   # tile centres
+    ax.set_xticks([k * (w + 1) + 1 + (w - 1) / 2 for k in range(c)], col_labels or [])
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)

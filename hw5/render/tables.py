@@ -26,14 +26,15 @@ def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
 
 
 def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", "negative sampling")) -> str:
-    """Microseconds per training pair of each method by vocabulary size d, and the slope of log time against
-    log d over the larger half of the sizes."""
+    """Microseconds per training pair of each method by vocabulary size d, the slope of log time against log d
+    over all sizes, and each method's slowest time over its fastest."""
     sizes = timing["d"]
-    fit_from = sizes[len(sizes) // 2]
     rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
     rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
-    rows.append(f"{'slope':>10}" + "".join(f"{fitted_slope(sizes, timing[m], fit_from):>+22.2f}" for m in methods))
-    rows.append(f"(slope: of log time against log d, for d >= {fit_from:,})")
+    slopes = [round(fitted_slope(sizes, timing[m]), 2) + 0.0 for m in methods]   # + 0.0: no "-0.00"
+    rows.append(f"{'slope':>10}" + "".join(f"{slope:>+22.2f}" for slope in slopes))
+    rows.append(f"{'max/min':>10}" + "".join(f"{max(timing[m]) / min(timing[m]):>22.1f}" for m in methods))
+    rows.append("(slope: of log time against log d, least squares over all sizes)")
     return "\n".join(rows)
 
 
