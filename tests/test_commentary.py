@@ -20,6 +20,27 @@ from hw5.config import DATA_DIR, ROOT, RUN_DIR, TrainConfig
 from hw5.train.rundir import load_results
 
 MARKER = re.compile(r"<!-- claim: ([a-z0-9-]+) -->")
+NUMBER = re.compile(r"−?\d+(?:[.,]\d+)*")   # 11,750  0.92  −0.53 (a minus sign, never a hyphen)
+
+
+def marked_sentences(markdown: str) -> dict[str, str]:
+    """Each marker's sentence: the text before it, back to the marker before it or to the start of its
+    paragraph or list item."""
+    sentences, start = {}, 0
+    for match in MARKER.finditer(markdown):
+        sentences[match.group(1)] = re.split(r"(?:\n\s*\n|\n)- |\n\s*\n", markdown[start:match.start()])[-1].strip()
+        start = match.end()
+    return sentences
+
+
+def test_a_marked_sentence_is_read_back_to_its_paragraph_with_every_number_in_it():
+    markdown = ("Intro 5.\n\n- *Epochs 1–12:* $L_D$ 1.15–1.35 <!-- claim: a --> and 11,750 steps,"
+                " corr −0.53. <!-- claim: b -->\n- Next 7.")
+    sentences = marked_sentences(markdown)
+    assert sentences == {"a": "*Epochs 1–12:* $L_D$ 1.15–1.35",
+                         "b": "and 11,750 steps, corr −0.53."}
+    assert NUMBER.findall(sentences["a"]) == ["1", "12", "1.15", "1.35"]
+    assert NUMBER.findall(sentences["b"]) == ["11,750", "−0.53"]
 
 
 def epoch_means(history: dict, key: str) -> np.ndarray:

@@ -44,8 +44,8 @@ class ReversibleBlock(nn.Module):
         return torch.cat([top, bottom], dim=0)
 
     def jacobian_autograd(self, a: torch.Tensor, b: torch.Tensor, inverse: bool = False) -> torch.Tensor:
-        """The reference, torch.func.jacrev of (z, u) -> (x, v) at (a, b), or with inverse=True of
-        (x, v) -> (z, u) at (a, b); each side flattened into one vector, (m+n)×(m+n)."""
+        """The reference: torch.func.jacrev of (z, u) -> (x, v), or with inverse=True of (x, v) -> (z, u), at
+        (a, b), each side flattened into one vector: (m+n)×(m+n)."""
         f = self.inverse if inverse else self
         return jacrev(lambda ab: torch.cat(f(ab[:self.m], ab[self.m:])))(torch.cat([a, b]))
 
@@ -73,26 +73,20 @@ def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> di
 
 def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
     """The same derivation in sympy with a generic, unspecified F (undefined functions F_i(u_1..u_n))."""
-    z = sympy.symbols(f"z1:{m + 1}")
-    u = sympy.symbols(f"u1:{n + 1}")
-    alpha = sympy.symbols(f"alpha1:{m + 1}", nonzero=True)
-    beta = sympy.symbols(f"beta1:{n + 1}", nonzero=True)
+    z, u = sympy.symbols(f"z1:{m + 1}"), sympy.symbols(f"u1:{n + 1}")
+    alpha, beta = sympy.symbols(f"alpha1:{m + 1}", nonzero=True), sympy.symbols(f"beta1:{n + 1}", nonzero=True)
     F = [sympy.Function(f"F{i + 1}")(*u) for i in range(m)]
     x = [alpha[i] * z[i] + F[i] for i in range(m)]
     v = [beta[j] * u[j] for j in range(n)]
     jacobian = sympy.Matrix(x + v).jacobian(sympy.Matrix(list(z) + list(u)))
     determinant = sympy.factor(jacobian.det())
     xs, vs = sympy.symbols(f"x1:{m + 1}"), sympy.symbols(f"v1:{n + 1}")
-    solution = sympy.solve([xs[i] - x[i] for i in range(m)] + [vs[j] - v[j] for j in range(n)],
-                           list(z) + list(u), dict=True)
+    (inverse,) = sympy.solve([a - b for a, b in zip(xs + vs, x + v)], list(z) + list(u), dict=True)   # unique
     closed_form = sympy.Mul(*alpha) * sympy.Mul(*beta)
-    (inverse,) = solution   # the one inverse; more than one would be an error here
     inverse_jacobian = sympy.Matrix([inverse[s] for s in list(z) + list(u)]).jacobian(sympy.Matrix(xs + vs))
     inverse_det = sympy.factor(inverse_jacobian.det())
-    u_from_v = [vs[j] / beta[j] for j in range(n)]                      # (a): u = v / β ...
-    from_a = {**dict(zip(u, u_from_v)),                                  # ... z = (x - F(u)) / α
-              **{z[i]: (xs[i] - F[i].subs(dict(zip(u, u_from_v)), simultaneous=True)) / alpha[i] for i in range(m)}}
+    u_from_v = {u[j]: vs[j] / beta[j] for j in range(n)}                # (a): u = v / β, then z = (x - F(u)) / α
+    from_a = {**u_from_v, **{z[i]: (xs[i] - F[i].subs(u_from_v, simultaneous=True)) / alpha[i] for i in range(m)}}
     return {"jacobian": jacobian, "det": determinant, "det_matches": sympy.simplify(determinant - closed_form) == 0,
             "inverse": inverse, "inverse_matches": all(sympy.simplify(inverse[k] - from_a[k]) == 0 for k in from_a),
-            "inverse_det": inverse_det,
-            "inverse_det_matches": sympy.simplify(inverse_det - 1 / closed_form) == 0}
+            "inverse_det": inverse_det, "inverse_det_matches": sympy.simplify(inverse_det - 1 / closed_form) == 0}

@@ -15,14 +15,12 @@ import torch
 
 
 # ----- (a) full softmax: O(dh) per pair -----
-
 def softmax_grads(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int):
     """(L, ∂L/∂w_t (h,), ∂L/∂W' (d, h)) for one pair, from the closed forms above."""
     w_t = W_in[t]                               # (h,)
     s = W_out @ w_t                             # (d,)  d dot products of length h: O(dh)
-    p = torch.softmax(s, dim=0)                 # (d,)  O(d)
     loss = torch.logsumexp(s, dim=0) - s[c]
-    g = p.clone()
+    g = torch.softmax(s, dim=0)                 # (d,)  p, O(d)
     g[c] -= 1.0                                 # p - e_c
     return loss, W_out.T @ g, torch.outer(g, w_t)   # O(dh) each
 
@@ -35,7 +33,6 @@ def softmax_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, lr: fl
 
 
 # ----- (b) hierarchical softmax: O(h log d) per pair -----
-
 @dataclass(frozen=True)
 class Tree:
     """A binary tree over d words: d leaves, d-1 inner nodes (each with an output vector, rows of `W_nodes`).
@@ -53,15 +50,12 @@ def huffman_tree(counts: np.ndarray) -> Tree:
     heap = [(float(n), w) for w, n in enumerate(counts)]   # ids < d: leaves; ids >= d: inner nodes
     heapq.heapify(heap)
     parent, turn = np.zeros(2 * d - 1, dtype=np.int64), np.zeros(2 * d - 1, dtype=np.int8)
-    next_id = d
-    while len(heap) > 1:
+    for inner in range(d, 2 * d - 1):                      # d - 1 merges; the last, 2d - 2, is the root
         (n0, a), (n1, b) = heapq.heappop(heap), heapq.heappop(heap)
-        parent[a], turn[a], parent[b], turn[b] = next_id, 0, next_id, 1
-        heapq.heappush(heap, (n0 + n1, next_id))
-        next_id += 1
-    root = next_id - 1
+        parent[a], turn[a], parent[b], turn[b] = inner, 0, inner, 1
+        heapq.heappush(heap, (n0 + n1, inner))
     depth = np.zeros(2 * d - 1, dtype=np.int64)
-    for node in range(root - 1, -1, -1):                   # parents have larger ids: fill depths top-down
+    for node in reversed(range(2 * d - 2)):                # parents have larger ids: fill depths top-down
         depth[node] = depth[parent[node]] + 1
     lengths = depth[:d]
     paths = np.zeros((d, max(1, lengths.max())), dtype=np.int64)
@@ -113,7 +107,6 @@ def hierarchical_step(W_in: torch.Tensor, W_nodes: torch.Tensor, tree: Tree, t: 
 
 
 # ----- (c) sampling: O(kh) per pair -----
-
 @dataclass(frozen=True)
 class Categorical:
     """A distribution over the d words, sampled in O(log d) per draw from its cumulative sums, which are built
@@ -137,19 +130,16 @@ def importance_sampled_grad(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: 
                             k: int, generator: torch.Generator) -> torch.Tensor:
     """∂L/∂w_t ≈ -w'_c + Σ_i r_i w'_{j_i} / Σ_i r_i with j_i ~ Q and r_i = exp(s_{j_i}) / Q(j_i): the
     expectation E_{j~p}[w'_j] estimated from k samples (self-normalised, so p's normaliser is never computed)."""
-    w_t = W_in[t]
     j = proposal.sample(k, generator)                                              # (k,)
-    s = W_out[j] @ w_t                                                             # (k,)  O(kh)
-    log_r = s - proposal.probs[j].log().to(s.dtype)
-    r = torch.softmax(log_r, dim=0)                                                # r_i / Σ r_i, stably
+    s = W_out[j] @ W_in[t]                                                         # (k,)  O(kh)
+    r = torch.softmax(s - proposal.probs[j].log().to(s.dtype), dim=0)             # r_i / Σ r_i, stably
     return -W_out[c] + r @ W_out[j]
 
 
 def negative_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, noise: Categorical,
                            k: int, lr: float, generator: torch.Generator) -> None:
     """One SGD step of L = -log σ(w'_c·w_t) - Σ_{i=1..k} log σ(-w'_{n_i}·w_t), n_i ~ noise: k + 1 rows move."""
-    negatives = noise.sample(k, generator)
-    rows = torch.cat([torch.tensor([c]), negatives])
+    rows = torch.cat([torch.tensor([c]), noise.sample(k, generator)])   # the context word, then k negatives
     labels = torch.cat([torch.ones(1), -torch.ones(k)]).to(W_in.dtype)
     w_t = W_in[t].clone()
     _, grad_t, g = logistic_grads(W_out, rows, labels, w_t)
@@ -158,7 +148,6 @@ def negative_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: i
 
 
 # ----- the checks -----
-
 def zipf_counts(d: int, exponent: float = 1.0) -> np.ndarray:
     """Word counts following Zipf's law, count ∝ 1/rank, as natural text roughly does."""
     return np.round(1e9 / np.arange(1, d + 1) ** exponent).astype(np.int64) + 1
@@ -167,15 +156,12 @@ def zipf_counts(d: int, exponent: float = 1.0) -> np.ndarray:
 def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[str, float]:
     """Largest |closed form - autograd| of every gradient above, in float64, on random sizes and vectors."""
     gen = torch.Generator().manual_seed(seed)
-    W_in = torch.randn(d, h, dtype=torch.float64, generator=gen)
-    W_out = torch.randn(d, h, dtype=torch.float64, generator=gen)
+    W_in, W_out = (torch.randn(d, h, dtype=torch.float64, generator=gen) for _ in range(2))
     t, c = torch.randint(0, d, (2,), generator=gen).tolist()
-    w_t = W_in[t].clone().requires_grad_()
-    V = W_out.clone().requires_grad_()
-    (-torch.log_softmax(V @ w_t, dim=0)[c]).backward()
+    loss = lambda w, V: -torch.log_softmax(V @ w, dim=0)[c]
+    ref_t, ref_out = torch.func.grad(loss, argnums=(0, 1))(W_in[t], W_out)   # the autograd reference
     _, grad_t, grad_out = softmax_grads(W_in, W_out, t, c)
-    errors = {"softmax: dL/dw_t": (grad_t - w_t.grad).abs().max(), "softmax: dL/dW'": (grad_out - V.grad).abs().max()}
-
+    errors = {"softmax: dL/dw_t": (grad_t - ref_t).abs().max(), "softmax: dL/dW'": (grad_out - ref_out).abs().max()}
     tree = huffman_tree(zipf_counts(d))
     W_nodes = torch.randn(d - 1, h, dtype=torch.float64, generator=gen)
     noise = unigram(zipf_counts(d), 0.75).sample(k, gen)
@@ -183,12 +169,11 @@ def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[
             ("hierarchical softmax", W_nodes, path_of(tree, c, torch.float64)),
             ("negative sampling", W_out, (torch.cat([torch.tensor([c]), noise]),
                                           torch.cat([torch.ones(1), -torch.ones(k)]).double()))]:
-        w_t = W_in[t].clone().requires_grad_()
-        V = matrix.clone().requires_grad_()
-        (-torch.nn.functional.logsigmoid(labels * (V[rows] @ w_t)).sum()).backward()
+        loss = lambda w, V: -torch.nn.functional.logsigmoid(labels * (V[rows] @ w)).sum()
+        ref_t, ref_rows = torch.func.grad(loss, argnums=(0, 1))(W_in[t], matrix)
         _, grad_t, g = logistic_grads(matrix, rows, labels, W_in[t])
         grad_rows = torch.zeros_like(matrix).index_add_(0, rows, torch.outer(g, W_in[t]))
-        errors[f"{name}: dL/dw_t"] = (grad_t - w_t.grad).abs().max()
-        errors[f"{name}: dL/d(output vectors)"] = (grad_rows - V.grad).abs().max()
+        errors[f"{name}: dL/dw_t"] = (grad_t - ref_t).abs().max()
+        errors[f"{name}: dL/d(output vectors)"] = (grad_rows - ref_rows).abs().max()
     errors["hierarchical softmax: |sum_c p(c|t) - 1|"] = (leaf_probabilities(W_nodes, W_in[t], tree).sum() - 1).abs()
     return {name: float(value) for name, value in errors.items()}

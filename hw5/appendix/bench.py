@@ -7,7 +7,7 @@ import json
 import time
 
 import torch
-import torchvision
+from torchvision import datasets, transforms
 
 from ..answers.data import load_images
 from ..answers.gan import batches, build_gan, seed_rngs, train_step
@@ -28,24 +28,20 @@ def images_per_second(batch_stream, step, steps: int, warmup: int, device: torch
     return timed / (time.perf_counter() - start)
 
 
-def port_step(gan):
+def port_step(gan, real: torch.Tensor, z: torch.Tensor) -> None:
     """The straightforward port's step: D on fake.detach(), then G through a second D pass."""
-    bce = torch.nn.BCEWithLogitsLoss()
-    G, D = gan.generator, gan.discriminator
-
-    def step(real, z):
-        fake = G(z)
-        out_real, out_fake = D(real), D(fake.detach())
-        d_loss = bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))
-        gan.opt_d.zero_grad()
-        d_loss.backward()
-        gan.opt_d.step()
-        out = D(fake)
-        g_loss = bce(out, torch.ones_like(out))
-        gan.opt_g.zero_grad()
-        g_loss.backward()
-        gan.opt_g.step()
-    return step
+    bce, G, D = torch.nn.functional.binary_cross_entropy_with_logits, gan.generator, gan.discriminator
+    fake = G(z)
+    out_real, out_fake = D(real), D(fake.detach())
+    d_loss = bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))
+    gan.opt_d.zero_grad()
+    d_loss.backward()
+    gan.opt_d.step()
+    out = D(fake)
+    g_loss = bce(out, torch.ones_like(out))
+    gan.opt_g.zero_grad()
+    g_loss.backward()
+    gan.opt_g.step()
 
 
 def project_images_per_second(config: TrainConfig, device: torch.device, steps: int, warmup: int) -> float:
@@ -71,14 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     capability = torch.backends.cpu.get_cpu_capability()
     print(f"{device} ({torch.get_num_threads()} threads, {capability}): bf16 {'native' if native else 'emulated'} "
           f"(--precision bf16 is {'fast' if native else 'slow'} here)", flush=True)
-    normalise = torchvision.transforms.Compose([torchvision.transforms.ToTensor(),
-                                                torchvision.transforms.Normalize((0.5,), (0.5,))])
-    dataset = torchvision.datasets.FashionMNIST(DATA_DIR, train=True, download=True, transform=normalise)
+    normalise = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+    dataset = datasets.FashionMNIST(DATA_DIR, train=True, download=True, transform=normalise)
     loader = torch.utils.data.DataLoader(dataset, batch_size=config.batch_size, shuffle=True, drop_last=True)
     port_batches = ((real, torch.randn(len(real), config.latent_dim)) for real, _ in loader)
-    port = images_per_second(port_batches, port_step(build_gan(config, device)), args.steps, args.warmup, device)
+    gan = build_gan(config, device)
+    port = images_per_second(port_batches, lambda real, z: port_step(gan, real, z), args.steps, args.warmup, device)
     print(f"straightforward port (DataLoader, two D passes): {port:.0f} img/s", flush=True)
-
     ours = project_images_per_second(config, device, args.steps, args.warmup)
     print(f"this project: {ours:.0f} img/s = {ours / port:.2f}x", flush=True)
     print(json.dumps({"img_per_s": round(ours, 1), "baseline_img_per_s": round(port, 1),

@@ -23,12 +23,10 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
 
 def loss_summary(history: dict, window: int = WINDOW) -> str:
     """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at sigma(D) = 1/2), D's mean
-    probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then the range of every step's
-    losses."""
+    probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then every step's loss range."""
     epochs = history["epochs"]
-    n = len(epochs)
     lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
-    for first, last in windows(n, window):
+    for first, last in windows(len(epochs), window):
         d, g = step_losses(history, first, last)
         d_real, d_fake = (np.mean([e[key] for e in epochs[first - 1:last]]) for key in ("d_real", "d_fake"))
         label = f"epochs {first}-{last}" if last > first else f"epoch {first}"

@@ -30,12 +30,8 @@ class NotebookMode:
 
 def smoke_mode() -> bool:
     """HW5_SMOKE set to anything but '', '0' or 'false' (any case): every cell then runs in about a minute, on a
-    tiny run (`smoke`) in a temporary folder, and the build goes to SMOKE_DIR (the Makefile leaves it to this)."""
+    tiny run in a temporary folder, and the build goes to SMOKE_DIR (the Makefile leaves it to this)."""
     return os.environ.get("HW5_SMOKE", "").strip().lower() not in ("", "0", "false")
-
-
-def smoke(config: TrainConfig) -> TrainConfig:
-    return replace(config, epochs=2, limit=1024, eval_samples=1000)
 
 
 def notebook_mode() -> NotebookMode:
@@ -43,13 +39,13 @@ def notebook_mode() -> NotebookMode:
     if not smoke_mode():
         return NotebookMode(TrainConfig(), RUN_DIR, FIGURES_DIR, smoke=False)
     scratch = Path(tempfile.mkdtemp(prefix="hw5-smoke-"))
-    return NotebookMode(smoke(TrainConfig()), scratch / "run", scratch / "figures", True)
+    tiny = replace(TrainConfig(), epochs=2, limit=1024, eval_samples=1000)
+    return NotebookMode(tiny, scratch / "run", scratch / "figures", True)
 
 
 def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
-    """The run the write-up shows, as rundir.load_results gives it: in full mode the committed run, loaded and
-    never trained, and refused unless this checkout's training code trained it; in smoke mode a tiny run, trained
-    first (about a minute)."""
+    """The run the write-up shows, as rundir.load_results gives it: in full mode the committed run, never trained
+    here, refused unless this checkout's training code trained it; in smoke mode a tiny run, trained first."""
     if mode.smoke:
         train(mode.config, mode.run_dir, progress=False)   # a minute: no progress lines on the page
     else:
@@ -59,8 +55,8 @@ def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
 
 def check_trained_here(run_dir: Path, retrain_dir: Path = RETRAIN_DIR) -> None:
     """A RunError unless the training code in this checkout trained the run in run_dir (rundir.stale_sessions):
-    while that code's retrain is under way in retrain_dir, one that says so; otherwise one naming `make retrain` and its time
-    on this machine. Nothing to check without git or outside a checkout."""
+    while that code's retrain is under way in retrain_dir, one that says so; otherwise one naming `make retrain`
+    and its time on this machine. Nothing to check without git or outside a checkout."""
     try:
         rundir.git("rev-parse", "HEAD")
     except (OSError, subprocess.CalledProcessError):
@@ -82,8 +78,8 @@ def check_trained_here(run_dir: Path, retrain_dir: Path = RETRAIN_DIR) -> None:
 
 
 def retrain_under_way(retrain_dir: Path = RETRAIN_DIR) -> str | None:
-    """'retrain under way in runs/dcgan-new: k of 50 epochs done' while retrain_dir holds an unfinished run of TrainConfig(),
-    checkpointed, that only this checkout's training code trained; None otherwise."""
+    """'retrain under way in runs/dcgan-new: k of 50 epochs done' while retrain_dir holds an unfinished,
+    checkpointed run of TrainConfig() that only this checkout's training code trained; None otherwise."""
     history = read_history(retrain_dir)
     if (history is None or history["finished"] or history["config"] != as_record(TrainConfig())
             or not (retrain_dir / rundir.CHECKPOINT).exists() or rundir.stale_sessions(history)):

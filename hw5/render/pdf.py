@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert.exporters.pdf import LatexFailed, PDFExporter
+from traitlets.config import Config
 
 from ..config import RETRAIN_DIR, ROOT, RUN_DIR, shown
 from ..storage import atomic_write
@@ -23,6 +27,11 @@ SYSTEM_PACKAGES = ROOT / "tools" / "system-packages.txt"   # what `make system` 
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 PLACEHOLDER_AUTHOR = "Student Name"  # hw5.ipynb's metadata "authors" until the student sets it (README)
 WIDGET = "application/vnd.jupyter.widget-view+json"   # an output that shows a live widget
+PDF_CONFIG = {   # nbconvert's settings: our template, without prompts or the cells tagged to leave out
+    "TemplateExporter": {"exclude_input_prompt": True, "exclude_output_prompt": True,
+                         "extra_template_paths": [str(TEMPLATE.parent)], "template_file": TEMPLATE.name},
+    "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": ("hide-input",),
+                              "remove_cell_tags": ("hide-in-pdf",)}}
 
 
 class WriteupError(RuntimeError):
@@ -31,14 +40,10 @@ class WriteupError(RuntimeError):
 
 def execute(notebook: Path, output: Path, kernel: str = KERNEL) -> Path:
     """Run every cell top to bottom (as "Run All" does) and save the executed notebook atomically."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, timeout=None, kernel_name=kernel, record_timing=False,
-                            resources={"metadata": {"path": str(Path(notebook).resolve().parent)}})
     try:
-        client.execute()
+        NotebookClient(nb, timeout=None, kernel_name=kernel, record_timing=False,
+                       resources={"metadata": {"path": str(Path(notebook).resolve().parent)}}).execute()
     except CellExecutionError as err:
         raise WriteupError(f"a cell of {notebook} failed; {output} is left as it was:\n{err}") from err
     for cell in nb.cells:   # progress bars are live widgets (tqdm in Jupyter): nothing to keep once done
@@ -55,34 +60,16 @@ def build_paths() -> tuple[Path, Path]:
     return ROOT / "hw5.ipynb", ROOT / "writeup" / "hw5.pdf"
 
 
-def check_tools() -> None:
-    missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
-    if missing:
-        raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages of "
-                           f"{shown(SYSTEM_PACKAGES)} (`make` does this on Debian/Ubuntu), or TeX Live with XeLaTeX, "
-                           f"pandoc and the DejaVu fonts elsewhere")
+class CheckedPDFExporter(PDFExporter):
+    """nbconvert's PDF exporter that reads XeLaTeX's log and refuses to pass over missing glyphs."""
 
-
-def pdf_exporter():
-    from nbconvert import PDFExporter
-    from traitlets.config import Config
-
-    class CheckedPDFExporter(PDFExporter):
-        """nbconvert's PDF exporter that reads XeLaTeX's log and refuses to pass over missing glyphs."""
-
-        def run_latex(self, filename, *args, **kwargs):
-            done = super().run_latex(filename, *args, **kwargs)
-            log = Path(filename).with_suffix(".log")
-            missing = sorted(set(MISSING_GLYPH.findall(log.read_text(errors="replace")))) if log.exists() else []
-            if missing:
-                raise WriteupError("the PDF would lack glyphs: " + "; ".join(f"{c} in {f}" for c, f in missing))
-            return done
-
-    return CheckedPDFExporter(config=Config({
-        "TemplateExporter": {"exclude_input_prompt": True, "exclude_output_prompt": True,
-                             "extra_template_paths": [str(TEMPLATE.parent)], "template_file": TEMPLATE.name},
-        "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": ("hide-input",),
-                                  "remove_cell_tags": ("hide-in-pdf",)}}))
+    def run_latex(self, filename, *args, **kwargs):
+        done = super().run_latex(filename, *args, **kwargs)
+        log = Path(filename).with_suffix(".log")
+        missing = sorted(set(MISSING_GLYPH.findall(log.read_text(errors="replace")))) if log.exists() else []
+        if missing:
+            raise WriteupError("the PDF would lack glyphs: " + "; ".join(f"{c} in {f}" for c, f in missing))
+        return done
 
 
 def placeholder_warning(nb) -> str | None:
@@ -96,13 +83,15 @@ def placeholder_warning(nb) -> str | None:
 
 def render_pdf(notebook: Path, pdf: Path) -> Path:
     """Render an executed notebook to PDF through nbconvert (`--to pdf`) with the project's template."""
-    from nbconvert.exporters.pdf import LatexFailed
-
-    check_tools()
+    missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
+    if missing:
+        raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages of "
+                           f"{shown(SYSTEM_PACKAGES)} (`make` does this on Debian/Ubuntu), or TeX Live with XeLaTeX, "
+                           f"pandoc and the DejaVu fonts elsewhere")
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
     try:
-        body, _ = pdf_exporter().from_notebook_node(
+        body, _ = CheckedPDFExporter(config=Config(PDF_CONFIG)).from_notebook_node(
             nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.resolve().parent)}})
     except LatexFailed as err:
         raise WriteupError(f"XeLaTeX failed on {notebook}; {pdf} is left as it was. Its log ends:\n"

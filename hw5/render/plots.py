@@ -1,8 +1,6 @@
 """The write-up's figures. Each function takes arrays or a history and returns a Figure (notebook.save_figure).
-
 Every image is drawn on one fixed intensity scale, pixel -1 -> black and +1 -> white (never min-max per image),
-so grids from different epochs can be compared by eye.
-"""
+so grids from different epochs can be compared by eye."""
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -44,8 +42,7 @@ def labelled_tiles(ax, rows: torch.Tensor, row_labels: list[str], col_labels: li
     ax.set_yticks([k * (h + 1) + 1 + (h - 1) / 2 for k in range(r)], row_labels)   # tile centres
     ax.set_xticks([k * (w + 1) + 1 + (w - 1) / 2 for k in range(c)], col_labels or [])
     ax.tick_params(length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
+    ax.spines[:].set_visible(False)
 
 
 def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tuple, per_class: int = 4) -> Figure:
@@ -86,9 +83,8 @@ def plot_losses(history: History) -> Figure:
     generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
     fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.5), sharex=True,
                                            gridspec_kw={"height_ratios": [3, 2]})
-    steps = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
-    step_epoch = np.concatenate([e - 1 + (np.arange(n) + 1) / n
-                                 for e, n in zip(range(1, len(steps)), np.diff(steps))])
+    step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
+                                 for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
     curves = ((ax_loss, "d_loss", "discriminator $L_D$", "tab:blue", "o"),
               (ax_loss, "g_loss", "generator $L_G$", "tab:orange", "s"),
@@ -118,28 +114,24 @@ def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
     output vectors of length h touched per pair: d, the mean Huffman path length, k + 1."""
     fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 2.7))
     d = np.array(result["d"])
-    styles = {"full softmax": "tab:red", "hierarchical softmax": "tab:green", "negative sampling": "tab:purple"}
-    for name, color in styles.items():
-        ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
-    ax_time.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="µs per training pair",
-                title=f"Measured time of one SGD step ($h={h}$)")
-    ax_time.legend(fontsize=8, frameon=False)
     rows = {"full softmax": d, "hierarchical softmax": np.array(result["mean path length"]),
             "negative sampling": np.full(len(d), k + 1)}
-    for name, color in styles.items():
-        ax_rows.plot(d, rows[name], "o-", color=color, label=name, ms=4)
+    for (name, work), color in zip(rows.items(), ("tab:red", "tab:green", "tab:purple")):
+        ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
+        ax_rows.plot(d, work, "o-", color=color, label=name, ms=4)
     ax_rows.plot(d, np.log2(d), ":", color="gray", label=r"$\log_2 d$")
-    ax_rows.set(xscale="log", yscale="log", xlabel="vocabulary size $d$", ylabel="vectors of length $h$ per pair",
-                title="Work per pair (rows read and updated)")
-    ax_rows.legend(fontsize=8, frameon=False)
+    ax_time.set(ylabel="µs per training pair", title=f"Measured time of one SGD step ($h={h}$)")
+    ax_rows.set(ylabel="vectors of length $h$ per pair", title="Work per pair (rows read and updated)")
+    for ax in (ax_time, ax_rows):
+        ax.set(xscale="log", yscale="log", xlabel="vocabulary size $d$")
+        ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
 
 def plot_sampling_error(errors: dict[int, float]) -> Figure:
     """Relative error of the importance-sampled gradient against the number of samples k, with k^(-1/2)."""
-    k = np.array(list(errors))
-    err = np.array(list(errors.values()))
+    k, err = np.array(list(errors.items())).T   # samples, mean relative error
     fig, ax = plt.subplots(figsize=(3.6, 2.3))
     ax.plot(k, err, "o-", label="importance sampling")
     ax.plot(k, err[0] * np.sqrt(k[0] / k), ":", color="gray", label=r"$\propto k^{-1/2}$")
@@ -153,10 +145,9 @@ def plot_quality(history: History) -> Figure:
     """Fréchet distance of the generator against epochs, beside its two reference points, and class coverage."""
     reference = history["quality_reference"]
     fig, (ax_fd, ax_cov) = plt.subplots(1, 2, figsize=(6.8, 2.5), gridspec_kw={"width_ratios": [3, 2]})
-    epochs = [q["epoch"] for q in history["quality"]]
-    ax_fd.plot(epochs, [q["frechet_distance"] for q in history["quality"]], "o-", color="tab:green", ms=3,
-               label="generator")
-    ax_cov.plot(epochs, [q["coverage"] for q in history["quality"]], "o-", color="tab:green", ms=3)
+    epochs, fd, coverage = zip(*[(q["epoch"], q["frechet_distance"], q["coverage"]) for q in history["quality"]])
+    ax_fd.plot(epochs, fd, "o-", color="tab:green", ms=3, label="generator")
+    ax_cov.plot(epochs, coverage, "o-", color="tab:green", ms=3)
     for key, style, name in (("untrained_generator", "--", "untrained generator"),
                              ("real_train_images", ":", "real training images")):
         ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=name)
@@ -175,8 +166,7 @@ def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names:
     """Generated images sorted by the class the quality classifier gives them: one row per class, labelled
     with its share of these images and, in brackets, of real images (rows of rare classes end in blank tiles)."""
     rows, counts = class_gallery(images, classes, num_classes=len(class_names))
-    total = sum(counts)
-    labels = [f"{name}  {count / total:.1%} ({real:.1%})"
+    labels = [f"{name}  {count / len(classes):.1%} ({real:.1%})"
               for name, count, real in zip(class_names, counts, real_fractions)]
     fig, ax = plt.subplots(figsize=(0.36 * rows.shape[1] + 2.1, 0.36 * len(rows) + 0.4))
     labelled_tiles(ax, rows, labels)
@@ -197,9 +187,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="none",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
-    ax_map.set_xticks(ticks)
-    ax_map.set_yticks(ticks)
-    ax_map.set(xlabel="cycles per image, across", ylabel="cycles per image, down",
+    ax_map.set(xticks=ticks, yticks=ticks, xlabel="cycles per image, across", ylabel="cycles per image, down",
                title=f"After epoch {epoch}: generated / real")
     fig.colorbar(image, ax=ax_map, label=r"$\log_{10}$ power ratio", shrink=0.85)
     epochs = np.arange(1, len(ratio_by_epoch) + 1)

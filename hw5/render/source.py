@@ -4,8 +4,12 @@ import ast
 import inspect
 from pathlib import Path
 
-from ..config import shown
+from IPython.display import Code
+from pygments import highlight
+from pygments.formatters import LatexFormatter
+from pygments.lexers import PythonLexer
 
+from ..config import shown
 
 SMALL = 9   # points: LaTeX's \small beside the 10 pt text
 FITS = 104  # characters of code a line holds at that size: the text width, 482 pt, over DejaVu Sans Mono's
@@ -13,12 +17,9 @@ FITS = 104  # characters of code a line holds at that size: the text width, 482 
 
 
 class Source:
-    """The source code of functions, classes and module constants of the package, for the page: read from the
-    package when the cell runs (the page shows exactly the code that trains, never a copy), syntax-highlighted
-    in Jupyter and, one size smaller than the text, in the PDF, each function or class on one page. A comment
-    line names each piece's file.
-    Arguments: functions and classes; or a module followed by the names of its constants, e.g.
-    Source(models, "DROPOUT", models.Discriminator)."""
+    """Syntax-highlighted in Jupyter and, one size smaller than the text, in the PDF, each function or class on
+    one page, after a comment line naming its file. Arguments: functions and classes; or a module followed by the
+    names of its constants, e.g. Source(models, "DROPOUT", models.Discriminator)."""
 
     def __init__(self, *parts):
         self.pieces = []   # what the page keeps together: a function or class, its file's name, constants
@@ -39,14 +40,9 @@ class Source:
         self.text = "\n\n".join(self.pieces) + "\n"
 
     def _repr_html_(self) -> str:
-        from IPython.display import Code
         return Code(self.text, language="python")._repr_html_()
 
     def _repr_latex_(self) -> str:
-        from pygments import highlight
-        from pygments.formatters import LatexFormatter
-        from pygments.lexers import PythonLexer
-
         def boxed(piece: str) -> str:
             # a piece whose longest line is over FITS gets the size that fits it, never a wrap; a minipage never
             # breaks, so pages break between pieces (none is near a page long)
@@ -54,7 +50,6 @@ class Source:
             font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
             code = highlight(piece, PythonLexer(), LatexFormatter(verboptions=font))
             return rf"\par\noindent\begin{{minipage}}{{\linewidth}}{code}\end{{minipage}}\par\medskip"
-
         return "\n".join(map(boxed, self.pieces))
 
     def __repr__(self) -> str:

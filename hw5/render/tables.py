@@ -4,7 +4,6 @@ import numpy as np
 import torch
 
 from ..answers.skipgram import huffman_tree, zipf_counts
-from ..appendix.word2vec import fitted_slope
 from ..train.rundir import History
 
 
@@ -31,8 +30,8 @@ def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", 
     sizes = timing["d"]
     rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
     rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
-    slopes = [round(fitted_slope(sizes, timing[m]), 2) + 0.0 for m in methods]   # + 0.0: no "-0.00"
-    rows.append(f"{'slope':>10}" + "".join(f"{slope:>+22.2f}" for slope in slopes))
+    slopes = [float(np.polyfit(np.log(sizes), np.log(timing[m]), 1)[0]) for m in methods]   # least squares
+    rows.append(f"{'slope':>10}" + "".join(f"{round(s, 2) + 0.0:>+22.2f}" for s in slopes))   # + 0.0: no "-0.00"
     rows.append(f"{'max/min':>10}" + "".join(f"{max(timing[m]) / min(timing[m]):>22.1f}" for m in methods))
     rows.append("(slope: of log time against log d, least squares over all sizes)")
     return "\n".join(rows)
@@ -100,9 +99,8 @@ def quality_table(history: History, classifier_info: dict) -> str:
 
 
 def excess_power_table(ratio: torch.Tensor) -> str:
-    """Generated/real power at the frequencies of period 2 and 4 pixels (0, ±H/4, H/2 cycles per image each way:
-    where the stride-2 transposed convolutions leave their checkerboards), the strongest frequency anywhere, and
-    the median over all frequencies."""
+    """Generated/real power at the frequencies of period 2 and 4 px (0, ±H/4, H/2 cycles per image each way: where
+    the stride-2 transposed convolutions leave checkerboards), the strongest frequency, and the median over all."""
     h, w = ratio.shape
     rows, cols = (0, h // 4, h // 2), (0, w // 4, -(w // 4), w // 2)
     lines = ["generated / real power at k cycles per image down, l across",

@@ -15,7 +15,6 @@ OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, TrainConfig]:
-    defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="python -m hw5.train",
                                      description="Train the Q3 DCGAN into DIR, resuming after any interruption "
                                                  "(run the same command again).",
@@ -25,7 +24,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
     parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints and results go")
     for name in OVERRIDES:
         parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "precision" else int,
-                            default=getattr(defaults, name), choices=PRECISIONS if name == "precision" else None)
+                            default=getattr(TrainConfig(), name), choices=PRECISIONS if name == "precision" else None)
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: a GPU when there is one")
     parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
     parser.add_argument("--show", action="store_true", help="only print a finished run's last line; never train")
@@ -56,11 +55,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{shown(args.run_dir)}", file=sys.stderr)
     last = history["epochs"][-1]   # and the final scores, as training recorded them: one JSON line
     final = history["quality"][-1] if history["quality"] else {}
-    summary = {"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
-               "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k != "epoch"}}
-    ends = history["quality_reference"] or {}   # its two reference points
-    references = {f"reference_{name}": score["frechet_distance"] for name, score in ends.items()}
-    print(json.dumps(summary | references))
+    references = history["quality_reference"] or {}   # its two reference points
+    print(json.dumps({"run_dir": str(shown(args.run_dir)), "epochs": last["epoch"], "d_loss": last["d_loss"],
+                      "g_loss": last["g_loss"], **{k: v for k, v in final.items() if k != "epoch"},
+                      **{f"reference_{name}": score["frechet_distance"] for name, score in references.items()}}))
     return 0
 
 
