@@ -6,8 +6,8 @@ import pytest
 
 from hw5.answers.data import RAW_FILES, raw_dir
 from hw5.config import RETRAIN_DIR, RUN_DIR
-from hw5.render.notebook import retrain_under_way
-from hw5.train.rundir import read_history, stale_sessions
+from hw5.render.notebook import check_trained_here, retrain_under_way
+from hw5.train.rundir import RunError, read_history, stale_sessions
 
 
 def write_idx(path: Path, array: np.ndarray) -> Path:
@@ -52,16 +52,14 @@ def debian_copy(tmp_path, tiny_fashion) -> Path:
 
 @pytest.fixture(scope="session")
 def committed_run() -> dict:
-    """The committed run's history, when this checkout's training code trained it. While that code's retrain
-    is under way (committed, unfinished, in RETRAIN_DIR), the tests that need the finished run skip and say so;
-    a run of other code with no such retrain fails them."""
-    history = read_history(RUN_DIR)
-    reasons = ["there is no run"] if history is None else stale_sessions(history)
-    if reasons and (under_way := retrain_under_way(RETRAIN_DIR)):
-        pytest.skip(f"{under_way}; {RUN_DIR.name} is the previous training code's run")
-    if reasons:
-        pytest.fail(f"{RUN_DIR} was not trained by this checkout's training code: {'; '.join(reasons)}")
-    return history
+    """The committed run's history, when this checkout's training code trained it. While that code's retrain is
+    under way (committed, unfinished, in RETRAIN_DIR), the tests that need the finished run skip, saying so; in
+    every other case they fail with what `make` says (check_trained_here)."""
+    try:
+        check_trained_here(RUN_DIR, RETRAIN_DIR)
+    except RunError as err:
+        (pytest.skip if retrain_under_way(RETRAIN_DIR) else pytest.fail)(str(err))
+    return read_history(RUN_DIR)
 
 
 @pytest.fixture(scope="session")

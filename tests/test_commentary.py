@@ -74,9 +74,9 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     early, late = np.median(checkerboard[:n // 2]), np.median(checkerboard[n // 2:])
     corr = [step_correlation(*step_losses(history, *epochs)) for epochs in windows(n)]   # the table's column
     claims = [
-        ("batches", "run: batches of 256, 235 steps an epoch, the last of 96 images, 11,750 steps in all",
-         history["config"]["batch_size"] == 256 and steps_per_epoch == 235
-         and history["num_images"] % 256 == 96 and len(d_steps) == 11_750),
+        ("batches", "run: batches of 64, 938 steps an epoch, the last of 32 images, 46,900 steps in all",
+         history["config"]["batch_size"] == 64 and steps_per_epoch == 938
+         and history["num_images"] % 64 == 32 and len(d_steps) == 46_900),
         ("samples-far", "quality: FD 171 after epoch 50, real training images 0.92",
          n == 50 and f"{fd[n]:.0f}" == "171" and shown(real["frechet_distance"], "0.92")),
         ("losses-below-chance", "losses: every epoch mean has L_D < 2 ln 2 and L_G > ln 2",

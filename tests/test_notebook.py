@@ -47,7 +47,7 @@ def test_full_mode_loads_the_committed_run_and_never_trains(monkeypatch, committ
     assert history["finished"] and not generator.training and len(samples) == history["epochs_done"]
 
 
-def stale_run(run_dir, commit: str, finished: bool = True, config: dict | None = None):
+def fake_run(run_dir, commit: str, finished: bool = True, config: dict | None = None):
     run_dir.mkdir()
     history = {"config": config or {}, "finished": finished, "num_images": 60_000, "epochs_done": 7,
                "sessions": [{"start_epoch": 1, "commit": commit, "dirty": False}]}
@@ -58,25 +58,30 @@ def stale_run(run_dir, commit: str, finished: bool = True, config: dict | None =
 def test_a_retrain_under_way_is_one_by_this_code_unfinished_and_checkpointed(tmp_path):
     head, first = rundir.git("rev-parse", "HEAD"), rundir.git("rev-list", "--max-parents=0", "HEAD")
     assignment = as_record(TrainConfig())
-    retrain = stale_run(tmp_path / "retrain", head, finished=False, config=assignment)
+    retrain = fake_run(tmp_path / "retrain", head, finished=False, config=assignment)
     assert notebook.retrain_under_way(retrain) is None   # no checkpoint to resume from
     (retrain / rundir.CHECKPOINT).write_bytes(b"")
     assert notebook.retrain_under_way(retrain) == f"retrain under way in {retrain}: 7 of 50 epochs done"
-    for other in (dict(commit=first, finished=False, config=assignment),            # trained by other code
-                  dict(commit=head, finished=True, config=assignment),              # finished: to be swapped in
-                  dict(commit=head, finished=False, config={**assignment, "epochs": 5})):   # another config
-        run = stale_run(tmp_path / str(len(list(tmp_path.iterdir()))), **other)
+    for name, other in (("other-code", dict(commit=first, finished=False, config=assignment)),
+                        ("finished", dict(commit=head, finished=True, config=assignment)),   # to be swapped in
+                        ("other-config", dict(commit=head, finished=False, config={**assignment, "epochs": 5}))):
+        run = fake_run(tmp_path / name, **other)
         (run / rundir.CHECKPOINT).write_bytes(b"")
         assert notebook.retrain_under_way(run) is None
 
 
 def test_while_a_retrain_is_under_way_the_build_waits_for_it(tmp_path, monkeypatch, capsys):
     head, first = rundir.git("rev-parse", "HEAD"), rundir.git("rev-list", "--max-parents=0", "HEAD")
-    retrain = stale_run(tmp_path / "retrain", head, finished=False, config=as_record(TrainConfig()))
+    retrain = fake_run(tmp_path / "retrain", head, finished=False, config=as_record(TrainConfig()))
     (retrain / rundir.CHECKPOINT).write_bytes(b"")
-    stale = stale_run(tmp_path / "stale", first)
+    stale = fake_run(tmp_path / "stale", first)
     with pytest.raises(RunError, match=r"retrain under way in .*: 7 of 50 epochs done; .* `make retrain` resumes"):
         notebook.check_trained_here(stale, retrain)
+    with pytest.raises(RunError, match=r"retrain under way in .*: 7 of 50 epochs done"):
+        notebook.check_trained_here(tmp_path / "no-run-yet", retrain)
+    finished = fake_run(tmp_path / "finished", head, finished=True, config=as_record(TrainConfig()))
+    with pytest.raises(RunError, match=r"the retrain in .*finished is finished: `make retrain` swaps it into"):
+        notebook.check_trained_here(stale, finished)
     monkeypatch.setattr(pdf, "RUN_DIR", stale)
     monkeypatch.setattr(pdf, "RETRAIN_DIR", retrain)
     monkeypatch.delenv("HW5_SMOKE", raising=False)
@@ -87,7 +92,7 @@ def test_while_a_retrain_is_under_way_the_build_waits_for_it(tmp_path, monkeypat
 def test_a_run_the_checkouts_training_code_did_not_train_is_refused_with_what_to_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(notebook, "project_images_per_second", lambda *a, **k: 600.0)   # as if timed
     first = rundir.git("rev-list", "--max-parents=0", "HEAD")
-    stale = stale_run(tmp_path / "stale", first)
+    stale = fake_run(tmp_path / "stale", first)
     with pytest.raises(RunError, match=rf"trained at {first[:7]}.*`make retrain` trains it anew, about 1\.4 hours"):
         notebook.check_trained_here(stale, tmp_path / "no-retrain")
     monkeypatch.setattr(pdf, "RUN_DIR", stale)   # `make notebook` and `make pdf` refuse it, in one line
@@ -95,8 +100,8 @@ def test_a_run_the_checkouts_training_code_did_not_train_is_refused_with_what_to
     monkeypatch.delenv("HW5_SMOKE", raising=False)
     monkeypatch.setattr(pdf, "execute", lambda *a: (_ for _ in ()).throw(AssertionError("built")))
     assert pdf.main(["execute"]) == 1 and "`make retrain`" in capsys.readouterr().err
-    notebook.check_trained_here(stale_run(tmp_path / "fresh", rundir.git("rev-parse", "HEAD")))   # no error
+    notebook.check_trained_here(fake_run(tmp_path / "fresh", rundir.git("rev-parse", "HEAD")))   # no error
     with pytest.raises(RunError, match="holds no run"):
-        notebook.check_trained_here(tmp_path / "empty")
+        notebook.check_trained_here(tmp_path / "empty", tmp_path / "no-retrain")
     monkeypatch.setattr(rundir, "git", lambda *a: (_ for _ in ()).throw(OSError("no git")))
     notebook.check_trained_here(stale)   # without git there is nothing to compare with

@@ -4,7 +4,8 @@ import json
 import pytest
 import torch
 
-from hw5.train import __main__ as cli
+from hw5.config import TrainConfig, as_record
+from hw5.train import __main__ as cli, rundir
 
 
 def test_device_errors_are_one_line_and_write_nothing(monkeypatch, tmp_path, capsys):
@@ -55,3 +56,16 @@ def test_show_prints_a_finished_run_and_never_trains(tmp_path, tiny_fashion, cap
     assert cli.main([*argv, "--show"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown == json.loads(trained) and shown["frechet_distance"] > shown["reference_real_train_images"]
+
+
+def test_a_run_begun_by_other_training_code_is_not_resumed(tmp_path, capsys):
+    first = rundir.git("rev-list", "--max-parents=0", "HEAD")   # a commit whose training code differs from HEAD's
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    history = {"config": as_record(TrainConfig()), "finished": False, "epochs_done": 3,
+               "sessions": [{"start_epoch": 1, "commit": first, "dirty": False}]}
+    (run_dir / "history.json").write_text(json.dumps(history))
+    assert cli.main(["--run-dir", str(run_dir)]) == 2
+    err = capsys.readouterr().err
+    assert f"holds a run begun by other training code (session 1 (from epoch 1) trained at {first[:7]}" in err
+    assert "delete it to train anew" in err and sorted(p.name for p in run_dir.iterdir()) == ["history.json"]

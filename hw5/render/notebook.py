@@ -55,19 +55,23 @@ def the_run(mode: NotebookMode) -> tuple[History, Generator, torch.Tensor]:
 
 def check_trained_here(run_dir: Path, retrain_dir: Path = RETRAIN_DIR) -> None:
     """A RunError unless the training code in this checkout trained the run in run_dir (rundir.stale_sessions):
-    while that code's retrain is under way in retrain_dir, one that says so; otherwise one naming `make retrain`
-    and its time on this machine. Nothing to check without git or outside a checkout."""
+    while that code's retrain in retrain_dir is under way, or finished and not yet swapped in, one that says so;
+    otherwise one naming `make retrain` and its time on this machine. Nothing to check outside a git checkout."""
     try:
         rundir.git("rev-parse", "HEAD")
     except (OSError, subprocess.CalledProcessError):
         return
     history = read_history(run_dir)
+    reasons = ["it holds no run"] if history is None else rundir.stale_sessions(history)
+    if reasons and (under_way := retrain_under_way(retrain_dir)):
+        raise RunError(f"{under_way}; {shown(run_dir)} is not this training code's run: `make retrain` resumes the "
+                       f"retrain, and swaps the run in when it is finished")
+    retrain = read_history(retrain_dir)
+    if reasons and retrain and retrain["finished"] and not rundir.stale_sessions(retrain):
+        raise RunError(f"the retrain in {shown(retrain_dir)} is finished: `make retrain` swaps it into "
+                       f"{shown(run_dir)}")
     if history is None:
         raise RunError(f"{shown(run_dir)} holds no run: restore it from git, or `make retrain`")
-    reasons = rundir.stale_sessions(history)
-    if reasons and (under_way := retrain_under_way(retrain_dir)):
-        raise RunError(f"{under_way}; {shown(run_dir)} is the previous training code's run: `make retrain` "
-                       f"resumes the retrain, and swaps the run in when it is finished")
     if reasons:
         config, device = TrainConfig(), pick_device()
         images = config.epochs * history["num_images"]

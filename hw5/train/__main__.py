@@ -5,11 +5,12 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from subprocess import CalledProcessError
 
 from ..answers.data import DataError
 from ..config import DATA_DIR, DEVICES, PRECISIONS, DeviceError, TrainConfig, shown
 from .loop import train
-from .rundir import RunError, load_results, read_history
+from .rundir import RunError, git, load_results, read_history, stale_sessions
 
 OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision")   # TrainConfig's fields
 
@@ -36,9 +37,24 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
     return args, config
 
 
+def check_resumable(run_dir: Path) -> None:
+    """A RunError when run_dir holds an unfinished run begun by other training code than this checkout's: resumed,
+    it would be neither code's run. Outside a git checkout there is nothing to compare."""
+    history = read_history(run_dir)
+    try:
+        reasons = stale_sessions(history) if history and not history["finished"] and git("rev-parse", "HEAD") else []
+    except (OSError, CalledProcessError):
+        reasons = []
+    if reasons:
+        raise RunError(f"{shown(run_dir)} holds a run begun by other training code ({'; '.join(reasons)}): delete it "
+                       f"to train anew")
+
+
 def main(argv: list[str] | None = None) -> int:
     args, config = parse_args(argv)
     try:
+        if not args.show:
+            check_resumable(args.run_dir)
         history = (load_results(args.run_dir)[0] if args.show else
                    train(config, args.run_dir, device=args.device, data_root=args.data_root))
     except (RunError, DataError, DeviceError) as err:
