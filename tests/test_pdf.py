@@ -78,8 +78,7 @@ def test_the_graded_code_is_on_the_page_under_its_part(smoke_build):
             "def gan_losses(": ("(d) Loss and optimizer", "(e) Training for 50 epochs"),
             "def train_step(gan: GAN": ("(e) Training for 50 epochs", "(f) Loss curves"),
             "def seed_rngs(config: TrainConfig": ("(e) Training for 50 epochs", "(f) Loss curves"),
-            "def train(config: TrainConfig": ("(e) Training for 50 epochs", "(f) Loss curves"),
-            "def record_epoch(history": ("(f) Loss curves", APPENDIX)}
+            "def train(config: TrainConfig": ("(e) Training for 50 epochs", "(f) Loss curves")}
     for definition, (start, end) in code.items():
         assert part(start) < text.find(definition) < part(end), definition
 

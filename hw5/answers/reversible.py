@@ -10,17 +10,14 @@ differentiable map (here a small MLP), never inverted.
 import sympy
 import torch
 from torch import nn
-from torch.func import jacrev
 
 
 class ReversibleBlock(nn.Module):
     def __init__(self, m: int, n: int, hidden: int = 16):
         super().__init__()
         self.m, self.n = m, n
-        # Scales drawn away from zero (the block is invertible only if no entry is 0), of either sign.
-        sign = lambda k: torch.where(torch.rand(k) < 0.5, -1.0, 1.0)
-        self.alpha = nn.Parameter(sign(m) * (0.5 + torch.rand(m)))
-        self.beta = nn.Parameter(sign(n) * (0.5 + torch.rand(n)))
+        scales = lambda k: nn.Parameter(torch.where(torch.rand(k) < 0.5, -1.0, 1.0) * (0.5 + torch.rand(k)))
+        self.alpha, self.beta = scales(m), scales(n)   # of either sign, away from 0: invertible only if none is 0
         self.F = nn.Sequential(nn.Linear(n, hidden), nn.Tanh(), nn.Linear(hidden, m))  # F_Θ: R^n -> R^m
 
     def forward(self, z: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -38,16 +35,14 @@ class ReversibleBlock(nn.Module):
         """The (m+n)×(m+n) block matrix [[diag α, J_F(u)], [0, diag β]] of one example u (n,), with
         J_F = W_2 diag(tanh'(W_1 u + b_1)) W_1 by the chain rule, no autograd (so jacrev can check it)."""
         hidden, _, out = self.F
-        J_F = out.weight * (1 - torch.tanh(hidden(u)) ** 2) @ hidden.weight                # (m, n)
-        top = torch.cat([torch.diag(self.alpha), J_F], dim=1)                             # (m, m+n)
-        bottom = torch.cat([torch.zeros(self.n, self.m, dtype=u.dtype), torch.diag(self.beta)], dim=1)  # (n, m+n)
-        return torch.cat([top, bottom], dim=0)
+        jacobian = torch.diag(torch.cat([self.alpha, self.beta]))                    # diag α, diag β; 0 elsewhere
+        jacobian[:self.m, self.m:] = out.weight * (1 - torch.tanh(hidden(u)) ** 2) @ hidden.weight   # J_F (m, n)
+        return jacobian
 
     def jacobian_autograd(self, a: torch.Tensor, b: torch.Tensor, inverse: bool = False) -> torch.Tensor:
-        """The reference: torch.func.jacrev of (z, u) -> (x, v), or with inverse=True of (x, v) -> (z, u), at
-        (a, b), each side flattened into one vector: (m+n)×(m+n)."""
+        """The reference: jacrev of (z,u) -> (x,v), or with inverse=True of (x,v) -> (z,u), at (a,b): (m+n)×(m+n)."""
         f = self.inverse if inverse else self
-        return jacrev(lambda ab: torch.cat(f(ab[:self.m], ab[self.m:])))(torch.cat([a, b]))
+        return torch.func.jacrev(lambda ab: torch.cat(f(ab[:self.m], ab[self.m:])))(torch.cat([a, b]))
 
 
 def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> dict[str, float]:
@@ -58,17 +53,16 @@ def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> di
     with torch.no_grad():
         x, v = block(z, u)
         z_back, u_back = block.inverse(x, v)
-        jac_errors, logdet_errors, inverse_errors = [], [], []
-        for zi, ui, xi, vi in zip(z[:8], u[:8], x[:8], v[:8]):
-            reference = block.jacobian_autograd(zi, ui)
-            jac_errors.append((reference - block.jacobian_formula(ui)).abs().max())
-            logdet_errors.append((torch.linalg.slogdet(reference)[1] - block.log_abs_det()).abs())
-            inverse_logdet = torch.linalg.slogdet(block.jacobian_autograd(xi, vi, inverse=True))[1]
-            inverse_errors.append((inverse_logdet + block.log_abs_det()).abs())
-    return {"round trip (z,u) -> (x,v) -> (z,u)": float(torch.cat([z - z_back, u - u_back], 1).abs().max()),
-            "Jacobian: jacrev vs block formula": float(torch.stack(jac_errors).max()),
-            "log|det J|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": float(torch.stack(logdet_errors).max()),
-            "log|det J^-1|: slogdet(jacrev of inverse) vs -(the same)": float(torch.stack(inverse_errors).max())}
+        references = torch.stack([block.jacobian_autograd(zi, ui) for zi, ui in zip(z[:8], u[:8])])  # (8, m+n, m+n)
+        formulas = torch.stack([block.jacobian_formula(ui) for ui in u[:8]])
+        inverses = torch.stack([block.jacobian_autograd(xi, vi, inverse=True) for xi, vi in zip(x[:8], v[:8])])
+        det_errors = torch.linalg.slogdet(references)[1] - block.log_abs_det()
+        inverse_det_errors = torch.linalg.slogdet(inverses)[1] + block.log_abs_det()
+    largest = lambda difference: float(difference.abs().max())
+    return {"round trip (z,u) -> (x,v) -> (z,u)": largest(torch.cat([z - z_back, u - u_back], 1)),
+            "Jacobian: jacrev vs block formula": largest(references - formulas),
+            "log|det J|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": largest(det_errors),
+            "log|det J^-1|: slogdet(jacrev of inverse) vs -(the same)": largest(inverse_det_errors)}
 
 
 def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
@@ -78,13 +72,12 @@ def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:
     F = [sympy.Function(f"F{i + 1}")(*u) for i in range(m)]
     x = [alpha[i] * z[i] + F[i] for i in range(m)]
     v = [beta[j] * u[j] for j in range(n)]
-    jacobian = sympy.Matrix(x + v).jacobian(sympy.Matrix(list(z) + list(u)))
+    jacobian = sympy.Matrix(x + v).jacobian(z + u)
     determinant = sympy.factor(jacobian.det())
     xs, vs = sympy.symbols(f"x1:{m + 1}"), sympy.symbols(f"v1:{n + 1}")
-    (inverse,) = sympy.solve([a - b for a, b in zip(xs + vs, x + v)], list(z) + list(u), dict=True)   # unique
-    closed_form = sympy.Mul(*alpha) * sympy.Mul(*beta)
-    inverse_jacobian = sympy.Matrix([inverse[s] for s in list(z) + list(u)]).jacobian(sympy.Matrix(xs + vs))
-    inverse_det = sympy.factor(inverse_jacobian.det())
+    (inverse,) = sympy.solve([a - b for a, b in zip(xs + vs, x + v)], z + u, dict=True)   # unique
+    closed_form = sympy.Mul(*alpha, *beta)
+    inverse_det = sympy.factor(sympy.Matrix([inverse[s] for s in z + u]).jacobian(xs + vs).det())
     u_from_v = {u[j]: vs[j] / beta[j] for j in range(n)}                # (a): u = v / β, then z = (x - F(u)) / α
     from_a = {**u_from_v, **{z[i]: (xs[i] - F[i].subs(u_from_v, simultaneous=True)) / alpha[i] for i in range(m)}}
     return {"jacobian": jacobian, "det": determinant, "det_matches": sympy.simplify(determinant - closed_form) == 0,

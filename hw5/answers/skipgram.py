@@ -4,8 +4,7 @@ Vocabulary of d words, embeddings of size h. $W \in \mathbb{R}^{d\times h}$ hold
 $W' \in \mathbb{R}^{d\times h}$ the output vectors (row $w'_j$). For a (target t, context c) pair:
     s = W' w_t (d,),  p = softmax(s),  L = -log p_c = -s_c + log Σ_j exp s_j
     ∂L/∂w_t = W'^T (p - e_c) = -w'_c + E_{j~p}[w'_j]      ∂L/∂w'_j = (p_j - [j = c]) w_t
-Every step below is one SGD update for one pair, written with these formulas (no autograd), so that the tests
-can compare them with autograd and the appendix (`hw5.appendix.word2vec`) times exactly what the write-up analyses.
+Each step below is one SGD update on one pair by these formulas (no autograd), so the appendix times what is analysed.
 """
 import heapq
 from dataclasses import dataclass
@@ -35,17 +34,15 @@ def softmax_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, lr: fl
 # ----- (b) hierarchical softmax: O(h log d) per pair -----
 @dataclass(frozen=True)
 class Tree:
-    """A binary tree over d words: d leaves, d-1 inner nodes (each with an output vector, rows of `W_nodes`).
-    paths[w, :lengths[w]] are the inner nodes from the root to word w, codes[w, :lengths[w]] the turns (0/1)."""
-    paths: np.ndarray    # (d, max_depth) int64, padded with 0
-    codes: np.ndarray    # (d, max_depth) int8, padded with 0
+    """A binary tree over d words: d leaves, d-1 inner nodes (each with an output vector, rows of `W_nodes`)."""
+    paths: np.ndarray    # (d, max_depth) int64: paths[w, :lengths[w]], the inner nodes from the root to w, 0-padded
+    codes: np.ndarray    # (d, max_depth) int8: codes[w, :lengths[w]], the turns (0/1) along that path, 0-padded
     lengths: np.ndarray  # (d,) int64
 
 
 def huffman_tree(counts: np.ndarray) -> Tree:
-    """Huffman coding of the vocabulary by frequency, as word2vec builds it: merge the two rarest subtrees until
-    one is left. Frequent words end up near the root (short paths); the mean path length under the word
-    frequencies is minimal among binary trees, within one step of the entropy in bits."""
+    """Huffman coding of the vocabulary by frequency, as word2vec builds it: merge the two rarest subtrees until one
+    is left. Frequent words get short paths; the mean path is minimal among binary trees, under entropy + 1 bit."""
     d = len(counts)
     heap = [(float(n), w) for w, n in enumerate(counts)]   # ids < d: leaves; ids >= d: inner nodes
     heapq.heapify(heap)
@@ -109,8 +106,7 @@ def hierarchical_step(W_in: torch.Tensor, W_nodes: torch.Tensor, tree: Tree, t: 
 # ----- (c) sampling: O(kh) per pair -----
 @dataclass(frozen=True)
 class Categorical:
-    """A distribution over the d words, sampled in O(log d) per draw from its cumulative sums, which are built
-    once (word2vec builds a table once for the same reason; torch.multinomial would cost O(d) per call)."""
+    """A distribution over the d words, drawn in O(log d) from cumulative sums built once (torch.multinomial: O(d))."""
     probs: torch.Tensor  # (d,) float64
     cdf: torch.Tensor    # (d,) float64
 
@@ -165,10 +161,9 @@ def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[
     tree = huffman_tree(zipf_counts(d))
     W_nodes = torch.randn(d - 1, h, dtype=torch.float64, generator=gen)
     noise = unigram(zipf_counts(d), 0.75).sample(k, gen)
-    for name, matrix, (rows, labels) in [
-            ("hierarchical softmax", W_nodes, path_of(tree, c, torch.float64)),
-            ("negative sampling", W_out, (torch.cat([torch.tensor([c]), noise]),
-                                          torch.cat([torch.ones(1), -torch.ones(k)]).double()))]:
+    negatives = torch.cat([torch.tensor([c]), noise]), torch.cat([torch.ones(1), -torch.ones(k)]).double()
+    for name, matrix, (rows, labels) in [("hierarchical softmax", W_nodes, path_of(tree, c, torch.float64)),
+                                         ("negative sampling", W_out, negatives)]:
         loss = lambda w, V: -torch.nn.functional.logsigmoid(labels * (V[rows] @ w)).sum()
         ref_t, ref_rows = torch.func.grad(loss, argnums=(0, 1))(W_in[t], matrix)
         _, grad_t, g = logistic_grads(matrix, rows, labels, W_in[t])

@@ -1,6 +1,5 @@
-"""`python -m hw5.appendix.bench` (`make bench`): training speed of this project against a straightforward
-PyTorch port (torchvision's DataLoader with ToTensor and Normalize, two D passes), side by side in one process,
-on this machine, both in fp32 (the committed run's precision). The last line printed is one JSON object."""
+"""`python -m hw5.appendix.bench` (`make bench`): this project's training speed on this machine against a
+straightforward PyTorch port (DataLoader, two D passes), both in fp32. The last line printed is one JSON object."""
 import argparse
 import itertools
 import json

@@ -22,7 +22,7 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
 
 
 def loss_summary(history: dict, window: int = WINDOW) -> str:
-    """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at sigma(D) = 1/2), D's mean
+    """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at D = 1/2), D's mean
     probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then every step's loss range."""
     epochs = history["epochs"]
     lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
@@ -32,7 +32,7 @@ def loss_summary(history: dict, window: int = WINDOW) -> str:
         label = f"epochs {first}-{last}" if last > first else f"epoch {first}"
         lines.append(f"{label:<16}{d.mean():>7.3f}{g.mean():>7.3f}{d_real:>7.3f}{d_fake:>9.3f}"
                      f"{step_correlation(d, g):>7.2f}")
-    lines += [f"{'sigma(D) = 1/2':<16}{2 * np.log(2):>7.3f}{np.log(2):>7.3f}{0.5:>7.3f}{0.5:>9.3f}",
+    lines += [f"{'D = 1/2':<16}{2 * np.log(2):>7.3f}{np.log(2):>7.3f}{0.5:>7.3f}{0.5:>9.3f}",
               "corr: correlation of L_D and L_G over the steps of those epochs"]
     d_steps, g_steps = history["d_loss_per_step"], history["g_loss_per_step"]
     lines.append(f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, "

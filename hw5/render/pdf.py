@@ -16,22 +16,20 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert.exporters.pdf import LatexFailed, PDFExporter
 from traitlets.config import Config
 
-from ..config import RETRAIN_DIR, ROOT, RUN_DIR, shown
+from ..config import RETRAIN_DIR, ROOT, RUN_DIR
 from ..storage import atomic_write
 from ..train.rundir import RunError
 from .notebook import SMOKE_DIR, check_trained_here, smoke_mode
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
-SYSTEM_PACKAGES = ROOT / "tools" / "system-packages.txt"   # what `make system` installs on Debian/Ubuntu
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 PLACEHOLDER_AUTHOR = "Student Name"  # hw5.ipynb's metadata "authors" until the student sets it (README)
 WIDGET = "application/vnd.jupyter.widget-view+json"   # an output that shows a live widget
 PDF_CONFIG = {   # nbconvert's settings: our template, without prompts or the cells tagged to leave out
-    "TemplateExporter": {"exclude_input_prompt": True, "exclude_output_prompt": True,
-                         "extra_template_paths": [str(TEMPLATE.parent)], "template_file": TEMPLATE.name},
-    "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": ("hide-input",),
-                              "remove_cell_tags": ("hide-in-pdf",)}}
+    "TemplateExporter": dict(exclude_input_prompt=True, exclude_output_prompt=True,
+                             extra_template_paths=[str(TEMPLATE.parent)], template_file=TEMPLATE.name),
+    "TagRemovePreprocessor": dict(enabled=True, remove_input_tags=("hide-input",), remove_cell_tags=("hide-in-pdf",))}
 
 
 class WriteupError(RuntimeError):
@@ -86,7 +84,7 @@ def render_pdf(notebook: Path, pdf: Path) -> Path:
     missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
     if missing:
         raise WriteupError(f"{' and '.join(missing)} not found, needed for the PDF: install the Debian packages of "
-                           f"{shown(SYSTEM_PACKAGES)} (`make` does this on Debian/Ubuntu), or TeX Live with XeLaTeX, "
+                           f"tools/system-packages.txt (`make` does this on Debian/Ubuntu), or TeX Live with XeLaTeX, "
                            f"pandoc and the DejaVu fonts elsewhere")
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)

@@ -81,7 +81,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Top: both players' losses; bottom: D's mean probability of "real" on the real batch, D(x), and on the
     generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
-    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.5), sharex=True,
+    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.3), sharex=True,
                                            gridspec_kw={"height_ratios": [3, 2]})
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
@@ -94,7 +94,7 @@ def plot_losses(history: History) -> Figure:
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3,
                 label=name)   # bold: the epoch means (the x label says so)
-    half = r"at $\sigma(D) \equiv \frac{1}{2}$"
+    half = r"at $D \equiv \frac{1}{2}$"
     ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
     ax_loss.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=rf"$L_G$ {half}: $\ln 2$")
     top = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
@@ -153,7 +153,7 @@ def plot_quality(history: History) -> Figure:
         ax_fd.axhline(reference[key]["frechet_distance"], color="gray", ls=style, lw=1, label=name)
     ax_fd.set(xlabel="epoch", ylabel="Fréchet distance to test set", yscale="log",
               title=f"Sample quality ({history['config']['eval_samples']:,} images; lower is better)")
-    ax_fd.legend(fontsize=8, frameon=False, loc="center right")
+    ax_fd.legend(fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0, 0.1))
     ax_cov.axhline(reference["real_train_images"]["coverage"], color="gray", ls=":", lw=1, label="real images")
     ax_cov.set(ylim=(0, 1.02), xlabel="epoch", ylabel="entropy / log 10", title="Class coverage")
     ax_cov.legend(fontsize=8, frameon=False, loc="lower right")

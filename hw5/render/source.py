@@ -12,14 +12,12 @@ from pygments.lexers import PythonLexer
 from ..config import shown
 
 SMALL = 9   # points: LaTeX's \small beside the 10 pt text
-FITS = 104  # characters of code a line holds at that size: the text width, 482 pt, over DejaVu Sans Mono's
-            # advance, 0.602 em, at 9 pt scaled by 0.85 (writeup/hw5.tex.j2), 4.61 pt
+FITS = 104  # characters a code line holds: the 482 pt text width / 4.61 pt (DejaVu Sans Mono: 0.602 em × 9 pt × 0.85)
 
 
 class Source:
-    """Syntax-highlighted in Jupyter and, one size smaller than the text, in the PDF, each function or class on
-    one page, after a comment line naming its file. Arguments: functions and classes; or a module followed by the
-    names of its constants, e.g. Source(models, "DROPOUT", models.Discriminator)."""
+    """Highlighted in Jupyter and, a size below the text, in the PDF, each function or class on one page under a comment
+    naming its file. Arguments: functions and classes, or a module then names of its constants: Source(models, "BN")."""
 
     def __init__(self, *parts):
         self.pieces = []   # what the page keeps together: a function or class, its file's name, constants
@@ -44,8 +42,7 @@ class Source:
 
     def _repr_latex_(self) -> str:
         def boxed(piece: str) -> str:
-            # a piece whose longest line is over FITS gets the size that fits it, never a wrap; a minipage never
-            # breaks, so pages break between pieces (none is near a page long)
+            # a line over FITS shrinks its piece, never wraps; minipages never break, and no piece is near a page long
             size = SMALL * min(1, FITS / max(map(len, piece.splitlines())))
             font = rf"fontsize=\fontsize{{{size:.2f}}}{{{1.15 * size:.2f}}}\selectfont"
             code = highlight(piece, PythonLexer(), LatexFormatter(verboptions=font))

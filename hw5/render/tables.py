@@ -1,5 +1,4 @@
-"""The text tables the notebook prints: Q2's tree and timings, a model's layers, where a run came from, its
-quality scores, the power spectrum at the checkerboard frequencies."""
+"""The notebook's text tables: Q2's tree and timings, a model's layers, a run's provenance, scores and spectrum."""
 import numpy as np
 import torch
 
@@ -25,8 +24,7 @@ def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
 
 
 def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", "negative sampling")) -> str:
-    """Microseconds per training pair of each method by vocabulary size d, the slope of log time against log d
-    over all sizes, and each method's slowest time over its fastest."""
+    """Microseconds per training pair of each method by vocabulary size d, the slope of log time on log d, max/min."""
     sizes = timing["d"]
     rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
     rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
@@ -39,8 +37,7 @@ def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", 
 
 @torch.no_grad()
 def layer_rows(model: torch.nn.Module, example: torch.Tensor) -> list[tuple[str, str, tuple, int]]:
-    """(name, layer type, output shape without the batch, parameters) of every leaf layer, in the order the
-    forward pass runs them, in evaluation mode (the model's mode is restored)."""
+    """(name, type, output shape per example, parameters) per leaf layer in forward order, in eval mode (restored)."""
     rows = []
     hooks = [layer.register_forward_hook(lambda mod, inp, out, name=name: rows.append(
                  (name, type(mod).__name__, tuple(out.shape[1:]), sum(p.numel() for p in mod.parameters()))))
@@ -70,9 +67,8 @@ def run_summary(history: History) -> str:
     lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
              f"{history['num_images']:,} images: {sum(seconds) / 3600:.2f} h of training, "
              f"median epoch {np.median(seconds):.1f} s"]
-    sessions = history["sessions"]
-    for k, session in enumerate(sessions):
-        last = sessions[k + 1]["start_epoch"] - 1 if k + 1 < len(sessions) else history["epochs_done"]
+    ends = [later["start_epoch"] - 1 for later in history["sessions"][1:]] + [history["epochs_done"]]
+    for session, last in zip(history["sessions"], ends):
         commit = (session["commit"] or "unknown")[:7] + (" + changed training code" if session["dirty"] else "")
         machine = (f"{session['device_name']} ({session['cpu_capability']}, {session['threads']} threads)"
                    if session["device"] == "cpu" else session["device_name"])
@@ -83,14 +79,11 @@ def run_summary(history: History) -> str:
 
 def quality_table(history: History, classifier_info: dict) -> str:
     """The two reference points, then the run's quality scores by epoch (a column each), all scored the same way."""
-    reference = history["quality_reference"]
-    lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} "
-             f"({classifier_info['epochs']} epochs, seed {classifier_info['seed']}); "
-             f"{history['config']['eval_samples']:,} images per score"]
-    lines += [f"reference, {name:<22} FD {reference[key]['frechet_distance']:>7.2f}, "
-              f"coverage {reference[key]['coverage']:.3f}"
-              for key, name in (("real_train_images", "real training images:"),
-                                ("untrained_generator", "untrained generator:"))]
+    lines = [f"classifier: test accuracy {classifier_info['test_accuracy']:.2%} ({classifier_info['epochs']} epochs, "
+             f"seed {classifier_info['seed']}); {history['config']['eval_samples']:,} images per score"]
+    for key, name in (("real_train_images", "real training images:"), ("untrained_generator", "untrained generator:")):
+        point = history["quality_reference"][key]
+        lines.append(f"reference, {name:<22} FD {point['frechet_distance']:>7.2f}, coverage {point['coverage']:.3f}")
     scores = history["quality"]
     lines += ["epoch   " + "".join(f"{q['epoch']:>6}" for q in scores),   # 11 scores fit the page's width
               "FD      " + "".join(f"{q['frechet_distance']:>6.1f}" for q in scores),

@@ -38,8 +38,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
 
 
 def check_resumable(run_dir: Path) -> None:
-    """A RunError when run_dir holds an unfinished run begun by other training code than this checkout's: resumed,
-    it would be neither code's run. Outside a git checkout there is nothing to compare."""
+    """A RunError if run_dir holds an unfinished run begun by other training code: resumed, it would be neither's."""
     history = read_history(run_dir)
     try:
         reasons = stale_sessions(history) if history and not history["finished"] and git("rev-parse", "HEAD") else []
