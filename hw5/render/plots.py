@@ -81,8 +81,8 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Top: both players' losses; bottom: D's mean probability of "real" on the real batch, D(x), and on the
     generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
-    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.3), sharex=True,
-                                           gridspec_kw={"height_ratios": [3, 2]})
+    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.1), sharex=True,
+                                           gridspec_kw={"height_ratios": [2, 1]})
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
@@ -95,13 +95,13 @@ def plot_losses(history: History) -> Figure:
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3,
                 label=name)   # bold: the epoch means (the x label says so)
     half = r"at $D \equiv \frac{1}{2}$"
-    ax_loss.axhline(2 * np.log(2), color="tab:blue", ls=":", lw=1, label=rf"$L_D$ {half}: $2\ln 2$")
-    ax_loss.axhline(np.log(2), color="tab:orange", ls=":", lw=1, label=rf"$L_G$ {half}: $\ln 2$")
+    ax_loss.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=3, label=rf"$L_D$ {half}: $2\ln 2$")
+    ax_loss.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=3, label=rf"$L_G$ {half}: $\ln 2$")
     top = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
     ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs",
                 ylim=(0, 1.3 * top))   # the legend above every step's loss, hiding none of them
-    ax_prob.axhline(0.5, color="gray", ls=":", lw=1, label=r"$\frac{1}{2}$: $D$ cannot tell")
-    ax_prob.set(ylabel='$D$\'s probability of "real"', ylim=(0, 1.2), yticks=np.linspace(0, 1, 5),
+    ax_prob.axhline(0.5, color="black", ls="--", lw=1.2, zorder=3, label=r"$\frac{1}{2}$: $D$ cannot tell")
+    ax_prob.set(ylabel="$D$, batch mean", ylim=(0, 1.25), yticks=np.linspace(0, 1, 5),
                 xlim=(0, max(epochs)), xlabel="epoch (bold: epoch means; faint: every step)")
     ax_loss.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
     ax_prob.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)   # one row, above the curves
