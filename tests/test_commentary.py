@@ -72,6 +72,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     coverage = {q["epoch"]: q["coverage"] for q in history["quality"]}
     scored = sorted(fd)
     drops = {(a, b): fd[a] - fd[b] for a, b in zip(scored, scored[1:])}
+    rises = [b for (a, b), drop in drops.items() if drop < 0]
     best, worst = min(fd, key=fd.get), min(coverage, key=coverage.get)
     real, untrained = (history["quality_reference"][k] for k in ("real_train_images", "untrained_generator"))
     vs_real = np.array(history["quality"][-1]["class_fractions"]) / np.array(real["class_fractions"])
@@ -109,13 +110,13 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "recovery": ([str(n), num(d[-1]), num(g[-1])],
                      abs(d[-1] - d[plateau].mean()) < 0.05 and abs(g[-1] - g[plateau].mean()) < 0.1),
         "gradient-factor": ([num(1 - fake_p.max()), num(1 - fake_p.min())], True),
-        "fd-during-lead": ([num(fd[1], 0), "1", num(fd[lead + 1], 0), str(lead + 1), num(fd[best], 0), str(best)],
-                           True),
+        "fd-during-lead": ([num(fd[1], 0), "1", num(fd[lead + 1], 0), str(lead + 1), str(rises[0]), num(fd[best], 0),
+                            str(best)], rises[0] == next(e for e in scored if e > lead + 1)),   # the next score
         "no-collapse": ([str(upset + 1), num(coverage[worst]), str(worst), num(coverage[n]), str(n)],
                         n - upset - 1 == 2),
         "fd-first-drop": ([num(fd[1], 0), "1", num(fd[5], 0), "5"], max(drops, key=drops.get) == (1, 5)),
         "fd-plateau": ([num(fd[30], 0), "30", num(fd[best], 0), str(best)], 30 < best < upset + 1),
-        "fd-rises": ([*(str(b) for (a, b), drop in drops.items() if drop < 0), str(upset + 1)],
+        "fd-rises": ([*map(str, rises), str(upset + 1)],
                      drops[(45, 50)] < 0),
         "fd-vs-references": ([num(fd[n], 0), num(fd[n] / real["frechet_distance"], 0),
                               num(fd[n] / untrained["frechet_distance"], 3)], True),
