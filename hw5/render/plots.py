@@ -97,13 +97,16 @@ def plot_losses(history: History) -> Figure:
     half = r"at $D \equiv \frac{1}{2}$"
     ax_loss.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=3, label=rf"$L_D$ {half}: $2\ln 2$")
     ax_loss.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=3, label=rf"$L_G$ {half}: $\ln 2$")
-    top = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
-    ax_loss.set(ylabel="binary cross-entropy", title=f"Both players over all {max(epochs)} epochs",
-                ylim=(0, 1.3 * top))   # the legend above every step's loss, hiding none of them
+    top = max(max(e[key] for e in history["epochs"]) for key in ("d_loss", "g_loss")) * 1.6   # room for the means
+    highest = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
+    if highest > top:   # a few steps' spikes would squash the means: cut them, and say so
+        ax_loss.text(0.99, 0.97, f"steps cut at {top:.1f}; highest {highest:.2f}", transform=ax_loss.transAxes,
+                     ha="right", va="top", fontsize=7, color="dimgray")
+    ax_loss.set(ylabel="binary cross-entropy", ylim=(0, top))
     ax_prob.axhline(0.5, color="black", ls="--", lw=1.2, zorder=3, label=r"$\frac{1}{2}$: $D$ cannot tell")
     ax_prob.set(ylabel="$D$, batch mean", ylim=(0, 1.25), yticks=np.linspace(0, 1, 5),
                 xlim=(0, max(epochs)), xlabel="epoch (bold: epoch means; faint: every step)")
-    ax_loss.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
+    ax_loss.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)   # above
     ax_prob.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)   # one row, above the curves
     fig.tight_layout()
     return fig
@@ -200,6 +203,6 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
                   title="Checkerboard frequencies, fixed-noise samples")
     bottom, top = ax_epochs.get_ylim()
     ax_epochs.set_ylim(bottom, top * (top / bottom) ** 0.4)   # a log axis 40% taller: the legend above the points
-    ax_epochs.legend(fontsize=7, frameon=False, ncol=2, loc="upper center")
+    ax_epochs.legend(fontsize=7, frameon=False, loc="upper right")
     fig.tight_layout()
     return fig
