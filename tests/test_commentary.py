@@ -82,7 +82,8 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     # 0-based epoch indices: the upset (D's largest lead of all), D's largest lead before it, the nearest to balance
     upset = int(np.argmin(d))
     lead, nearest = int(np.argmin(d[:upset])), int(np.argmax(d))
-    plateau = slice(30, upset)                                          # epochs 31 .. the one before the upset
+    plateau_start = 31                                      # the plateau: this epoch .. the one before the upset
+    plateau = slice(plateau_start - 1, upset)
     band = lambda x: [num(x[plateau].min()), num(x[plateau].max())]     # "1.19–1.23"
     h, w = excess.shape
     checkerboard = excess_by_epoch[:, h // 2, w // 2].numpy()          # period 2 both ways, after every epoch
@@ -100,9 +101,9 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "largest-lead": ([str(upset + 1), str(lead + 1), num(d[lead]), num(g[lead]), num(real_p[lead]),
                           num(fake_p[lead])],
                          np.argmax(g[:upset]) == lead and np.argmax(margin[:upset]) == lead),
-        "plateau": (["31", str(upset), *band(d), *band(g), num(2 * ln2, 3), num(ln2, 3), *band(real_p),
+        "plateau": ([str(plateau_start), str(upset), *band(d), *band(g), num(2 * ln2, 3), num(ln2, 3), *band(real_p),
                      *band(fake_p), *band(margin), num(margin[lead]), str(lead + 1)],
-                    d[29] < d[plateau].min() and margin[plateau].max() < margin[lead]
+                    d[plateau_start - 2] < d[plateau].min() and margin[plateau].max() < margin[lead]
                     and window_d[1] < window_d[2] < window_d[3]),          # the lead shrinks: 11-20, 21-30, 31-40
         "upset": ([str(upset + 1), num(d[upset]), num(g[upset]), num(real_p[upset]), num(fake_p[upset]),
                    num(g_steps.max())],
