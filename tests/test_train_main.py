@@ -1,11 +1,12 @@
 """`python -m hw5.train`: its options, its errors (one line, nothing written), its output."""
+import functools
 import json
 
 import pytest
 import torch
 
 from hw5.config import TrainConfig, as_record
-from hw5.train import __main__ as cli, rundir
+from hw5.train import __main__ as cli, progress, rundir
 
 
 def test_device_errors_are_one_line_and_write_nothing(monkeypatch, tmp_path, capsys):
@@ -31,7 +32,10 @@ def test_cli_rejects_bad_overrides(tmp_path, capsys, args, message):
     assert not (tmp_path / "run").exists()  # nothing was written
 
 
-def test_progress_is_a_bar_within_an_epoch_and_a_line_per_epoch_on_stderr(tmp_path, tiny_fashion, capsys):
+def test_progress_is_a_bar_within_an_epoch_and_a_line_per_epoch_on_stderr(tmp_path, tiny_fashion, capsys,
+                                                                          monkeypatch):
+    # tqdm redraws at most every 0.1 s: steps faster than that would skip the full bar; here it draws every step
+    monkeypatch.setattr(progress, "tqdm", functools.partial(progress.tqdm, mininterval=0))
     argv = ["--run-dir", str(tmp_path / "run"), "--data-root", str(tiny_fashion), "--epochs", "2",
             "--limit", "64", "--batch-size", "32", "--eval-samples", "0"]
     assert cli.main(argv) == 0
