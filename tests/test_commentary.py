@@ -72,7 +72,9 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     coverage = {q["epoch"]: q["coverage"] for q in history["quality"]}
     scored = sorted(fd)
     drops = {(a, b): fd[a] - fd[b] for a, b in zip(scored, scored[1:])}
-    rises = [b for (a, b), drop in drops.items() if drop < 0]
+    changes = {(a, b): fd[b] / fd[a] - 1 for a, b in drops}             # from one score to the next
+    rises = [(b, change) for (a, b), change in changes.items() if change > 0.01]
+    level = [pair for pair, change in changes.items() if abs(change) <= 0.01]   # within 1%
     best, worst = min(fd, key=fd.get), min(coverage, key=coverage.get)
     real, untrained = (history["quality_reference"][k] for k in ("real_train_images", "untrained_generator"))
     vs_real = np.array(history["quality"][-1]["class_fractions"]) / np.array(real["class_fractions"])
@@ -111,14 +113,15 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "recovery": ([str(n), num(d[-1]), num(g[-1])],
                      abs(d[-1] - d[plateau].mean()) < 0.05 and abs(g[-1] - g[plateau].mean()) < 0.1),
         "gradient-factor": ([num(1 - fake_p.max()), num(1 - fake_p.min())], True),
-        "fd-during-lead": ([num(fd[1], 0), "1", num(fd[lead + 1], 0), str(lead + 1), str(rises[0]), num(fd[best], 0),
-                            str(best)], rises[0] == next(e for e in scored if e > lead + 1)),   # the next score
+        "fd-during-lead": ([num(fd[1], 0), "1", num(fd[lead + 1], 0), str(lead + 1), str(rises[0][0]), num(fd[best], 0),
+                            str(best)], rises[0][0] == next(e for e in scored if e > lead + 1)),   # the next score
         "no-collapse": ([str(upset + 1), num(coverage[worst]), str(worst), num(coverage[n]), str(n)],
                         n - upset - 1 == 2),
         "fd-first-drop": ([num(fd[1], 0), "1", num(fd[5], 0), "5"], max(drops, key=drops.get) == (1, 5)),
         "fd-plateau": ([num(fd[30], 0), "30", num(fd[best], 0), str(best)], 30 < best < upset + 1),
-        "fd-rises": ([*map(str, rises), str(upset + 1)],
-                     drops[(45, 50)] < 0),
+        "fd-rises": ([num(100 * rises[0][1], 0), str(rises[0][0]), num(100 * rises[1][1], 0), str(rises[1][0]),
+                      str(upset + 1), "1", *(str(e) for pair in level for e in pair)],
+                     len(rises) == 2 and rises[1][0] == n > upset + 1),
         "fd-vs-references": ([num(fd[n], 0), num(fd[n] / real["frechet_distance"], 0),
                               num(fd[n] / untrained["frechet_distance"], 3)], True),
         "classes": ([num(vs_real.max(), 1), num(vs_real.min(), 1)],
@@ -192,4 +195,4 @@ def test_claims_fail_where_the_run_says_otherwise(committed_inputs):
     excess[excess.shape[0] // 2, excess.shape[1] // 2] = 12.0             # a strong final checkerboard
     changed = commentary_claims(history, excess, by_epoch)
     assert [id for id in claims if changed[id] != claims[id]] == [
-        "samples-fd", "largest-lead", "plateau", "no-collapse", "fd-vs-references", "checkerboard-final"]
+        "samples-fd", "largest-lead", "plateau", "no-collapse", "fd-rises", "fd-vs-references", "checkerboard-final"]

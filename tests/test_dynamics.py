@@ -8,20 +8,23 @@ from hw5.appendix import dynamics
 from histories import history_from
 
 
-def test_loss_summary_reports_each_window_with_its_means_and_anticorrelation():
+def test_loss_summary_lists_every_epoch_side_by_side_then_the_windows_anticorrelation():
     steps = np.arange(20 * 100)
     swing = np.sin(2 * np.pi * steps / 50)            # whole periods in every epoch
-    d = 1.2 + 0.1 * swing - 0.02 * steps / 100       # L_D falls by 0.2 per 10 epochs
+    d = 1.2 + 0.1 * swing - 0.02 * steps / 100       # L_D falls by 0.02 per epoch
     g = 0.9 - 0.1 * swing
-    rows = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5).splitlines()
-    assert [row.split()[1] for row in rows[1:5]] == ["1-5", "6-10", "11-15", "16-20"]
-    for k, row in enumerate(rows[1:5]):
-        mean_d, mean_g, d_real, d_fake, corr = row.split()[2:]
-        assert (d_real, d_fake) == ("0.600", "0.400")
-        assert float(mean_d) == pytest.approx(1.2 - 0.02 * (5 * k + 2.5), abs=2e-3)
-        assert float(mean_g) == pytest.approx(0.9, abs=2e-3)
-        assert float(corr) < -0.9
-    assert rows[5].split()[-4:] == [f"{2 * math.log(2):.3f}", f"{math.log(2):.3f}", "0.500", "0.500"]
+    rows = dynamics.loss_summary(history_from(d, g, steps_per_epoch=100), window=5, blocks=3).splitlines()
+    assert rows[0].split() == ["ep", "L_D", "L_G", "D(x)", "D(G(z))"] * 3
+    epochs = [row.split()[5 * k:5 * k + 5] for row in rows[1:8] for k in range(3)]
+    epochs = sorted((cells for cells in epochs if cells), key=lambda cells: int(cells[0]))
+    assert [int(cells[0]) for cells in epochs] == list(range(1, 21))    # 7 + 7 + 6 rows, each epoch once
+    for epoch, mean_d, mean_g, d_real, d_fake in epochs:
+        assert float(mean_d) == pytest.approx(1.2 - 0.02 * (int(epoch) - 0.5), abs=6e-3)
+        assert (mean_g, d_real, d_fake) == ("0.90", "0.60", "0.40")
+    assert rows[8] == f"balanced game, D = 1/2: L_D {2 * math.log(2):.3f}, L_G {math.log(2):.3f}, D(x) = D(G(z)) = 0.500"
+    assert rows[9].startswith("corr of L_D and L_G over the steps of each 5 epochs: ")
+    corr = [float(c) for c in rows[9].split(": ")[1].split()]
+    assert len(corr) == 4 and all(c < -0.9 for c in corr)
 
 
 def test_step_correlation_is_the_sign_of_how_the_losses_move_together():

@@ -41,14 +41,17 @@ def test_layer_rows_count_every_parameter_and_restore_the_mode():
 
 
 
-def test_timing_table_gives_the_slope_between_consecutive_sizes_and_each_methods_spread():
+def test_timing_table_gives_the_slope_between_consecutive_sizes_beside_the_counts_and_each_methods_spread():
     timing = {"d": [10, 100, 1000, 10000], "full softmax": [1e-6, 1e-6, 1e-5, 1e-4],
-              "hierarchical softmax": [1e-6] * 4, "negative sampling": [2e-6, 3e-6, 2e-6, 4e-6]}
+              "hierarchical softmax": [1e-6] * 4, "negative sampling": [2e-6, 3e-6, 2e-6, 4e-6],
+              "work": {"full softmax": [10, 100, 1000, 10000], "hierarchical softmax": [2, 4, 8, 16],
+                       "negative sampling": [11] * 4}}
     lines = tables.timing_table(timing).splitlines()
     assert lines[2].split() == ["10", "1.0", "1.0", "2.0"]
-    assert lines[-3].split() == ["slopes", "+0.0", "+1.0", "+1.0", "+0.0", "+0.0", "+0.0", "+0.2", "-0.2", "+0.3"]
-    assert lines[-2].split() == ["max/min", "100.0", "1.0", "2.0"]
-    assert "between consecutive sizes" in lines[-1]
+    assert lines[-5].split() == ["slopes", "+0.0", "+1.0", "+1.0", "+0.0", "+0.0", "+0.0", "+0.2", "-0.2", "+0.3"]
+    assert lines[-4].split() == ["counts", "+1.0", "+1.0", "+1.0", "+0.3", "+0.3", "+0.3", "+0.0", "+0.0", "+0.0"]
+    assert lines[-3].split() == ["max/min", "100.0", "1.0", "2.0"]
+    assert "between consecutive sizes" in lines[-2]
 
 
 def test_error_table_lists_each_check_with_its_largest_error():

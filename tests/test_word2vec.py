@@ -1,6 +1,7 @@
 """Q2 measured: the sampled gradient's error and the timing of each method."""
 import time
 
+import numpy as np
 import torch
 
 from hw5.appendix import word2vec
@@ -14,11 +15,13 @@ def test_sampled_gradient_approaches_the_exact_one_as_k_grows():
 
 
 def test_benchmark_reports_every_method_and_size():
-    result = word2vec.benchmark(ds=(50, 500), h=8, pairs=3, min_seconds=0.0)
+    result = word2vec.benchmark(ds=(50, 500), h=8, k=5, pairs=3, min_seconds=0.0)
     assert result["d"] == [50, 500]
-    for key in ("full softmax", "hierarchical softmax", "negative sampling", "mean path length"):
+    for key in ("full softmax", "hierarchical softmax", "negative sampling"):
         assert len(result[key]) == 2 and all(v > 0 for v in result[key])
-    assert result["mean path length"][1] > result["mean path length"][0]
+    work = result["work"]
+    assert work["full softmax"] == [50, 500] and work["negative sampling"] == [6, 6]
+    assert work["hierarchical softmax"][0] < work["hierarchical softmax"][1] < np.log2(500)   # Zipf: below log2 d
 
 
 def test_a_pairs_time_is_its_fastest_round_in_one_thread():

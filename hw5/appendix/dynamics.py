@@ -1,4 +1,6 @@
 """Statistics of the two players' losses over a run: what the reading of the loss curves (Q3f) rests on."""
+import math
+
 import numpy as np
 
 WINDOW = 10   # epochs a row of the loss summary covers
@@ -21,20 +23,22 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
     return [(first, min(epochs, first + window - 1)) for first in range(1, epochs + 1, window)]
 
 
-def loss_summary(history: dict, window: int = WINDOW) -> str:
-    """Per `window` epochs: mean L_D and L_G (beside 2 ln 2 and ln 2, their values at D = 1/2), D's mean
-    probabilities D(x) and D(G(z)), and the losses' step-by-step correlation; then every step's loss range."""
+def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
+    """Every epoch's mean L_D, L_G and D's mean probabilities D(x), D(G(z)), in `blocks` columns side by side;
+    then their values in a balanced game (D = 1/2), the losses' step-by-step correlation per `window` epochs, and
+    every step's loss range."""
     epochs = history["epochs"]
-    lines = [f"{'':<16}{'L_D':>7}{'L_G':>7}{'D(x)':>7}{'D(G(z))':>9}{'corr':>7}"]
-    for first, last in windows(len(epochs), window):
-        d, g = step_losses(history, first, last)
-        d_real, d_fake = (np.mean([e[key] for e in epochs[first - 1:last]]) for key in ("d_real", "d_fake"))
-        label = f"epochs {first}-{last}" if last > first else f"epoch {first}"
-        lines.append(f"{label:<16}{d.mean():>7.3f}{g.mean():>7.3f}{d_real:>7.3f}{d_fake:>9.3f}"
-                     f"{step_correlation(d, g):>7.2f}")
-    lines += [f"{'D = 1/2':<16}{2 * np.log(2):>7.3f}{np.log(2):>7.3f}{0.5:>7.3f}{0.5:>9.3f}",
-              "corr: correlation of L_D and L_G over the steps of those epochs"]
+    cells = [f"{e['epoch']:>2}{e['d_loss']:>6.2f}{e['g_loss']:>6.2f}{e['d_real']:>6.2f}{e['d_fake']:>8.2f}"
+             for e in epochs]
+    height = math.ceil(len(cells) / blocks)
+    columns = [cells[k:k + height] for k in range(0, len(cells), height)]
+    header = f"{'ep':>2}{'L_D':>6}{'L_G':>6}{'D(x)':>6}{'D(G(z))':>8}"
+    lines = ["   ".join([header] * len(columns)),
+             *("   ".join(column[row] for column in columns if row < len(column)) for row in range(height))]
+    corr = [step_correlation(*step_losses(history, first, last)) for first, last in windows(len(epochs), window)]
     d_steps, g_steps = history["d_loss_per_step"], history["g_loss_per_step"]
-    lines.append(f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, "
-                 f"L_G {min(g_steps):.3f} to {max(g_steps):.3f}")
+    lines += [f"balanced game, D = 1/2: L_D {2 * np.log(2):.3f}, L_G {np.log(2):.3f}, D(x) = D(G(z)) = 0.500",
+              f"corr of L_D and L_G over the steps of each {window} epochs: "
+              + " ".join(f"{c:+.2f}" for c in corr),
+              f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, L_G {min(g_steps):.3f} to {max(g_steps):.3f}"]
     return "\n".join(lines)

@@ -42,10 +42,12 @@ def time_per_pair(step, pairs: list[tuple[int, int]], min_seconds: float = 0.2, 
 
 def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int = 10, pairs: int = 20,
               seed: int = 0, min_seconds: float = 0.2) -> dict[str, list[float]]:
-    """Seconds per training pair (one SGD step) of the three methods for each vocabulary size d, h fixed."""
+    """Seconds per training pair (one SGD step) of the three methods for each vocabulary size d, h fixed; and
+    under "work", the output vectors of length h each reads and updates per pair: d, the Huffman tree's mean path
+    length, k + 1."""
     gen = torch.Generator().manual_seed(seed)
-    result = {"d": list(ds), "full softmax": [], "hierarchical softmax": [], "negative sampling": [],
-              "mean path length": []}
+    methods = ("full softmax", "hierarchical softmax", "negative sampling")
+    result = {"d": list(ds), **{name: [] for name in methods}, "work": {name: [] for name in methods}}
     for d in ds:
         counts = zipf_counts(d)
         tree, noise = huffman_tree(counts), unigram(counts, 0.75)
@@ -57,5 +59,6 @@ def benchmark(ds=(100, 1000, 10_000, 100_000, 1_000_000), h: int = 100, k: int =
                  "negative sampling": lambda t, c: negative_sampling_step(W_in, W_out, t, c, noise, k, 0.025, gen)}
         for name, step in steps.items():
             result[name].append(time_per_pair(step, pair_list, min_seconds))
-        result["mean path length"].append(float(np.average(tree.lengths, weights=counts)))
+        for name, work in zip(methods, (d, float(np.average(tree.lengths, weights=counts)), k + 1)):
+            result["work"][name].append(work)
     return result

@@ -79,47 +79,37 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 
 
 def plot_losses(history: History) -> Figure:
-    """Top: both players' losses; bottom: D's mean probability of "real" on the real batch, D(x), and on the
-    generated batch, D(G(z)). Every step faint, epoch means bold, against epochs."""
-    fig, (ax_loss, ax_prob) = plt.subplots(2, 1, figsize=(6.8, 3.1), sharex=True,
-                                           gridspec_kw={"height_ratios": [2, 1]})
+    """Both players' losses against epochs, every step faint and the epoch means bold, with each loss's value in
+    a balanced game (D = 1/2). D's probabilities are in the loss summary's table."""
+    fig, ax = plt.subplots(figsize=(6.8, 2.0))
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
-    curves = ((ax_loss, "d_loss", "discriminator $L_D$", "tab:blue", "o"),
-              (ax_loss, "g_loss", "generator $L_G$", "tab:orange", "s"),
-              (ax_prob, "d_real", "$D(x)$, real batch", "tab:green", "^"),
-              (ax_prob, "d_fake", "$D(G(z))$, generated batch", "tab:red", "v"))   # markers tell them apart in grey
-    for ax, key, name, color, marker in curves:
+    for key, name, color, marker in (("d_loss", "discriminator $L_D$", "tab:blue", "o"),
+                                     ("g_loss", "generator $L_G$", "tab:orange", "s")):   # markers: for grey print
         ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6)
-        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3,
-                label=name)   # bold: the epoch means (the x label says so)
+        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3, label=name)
     half = r"at $D \equiv \frac{1}{2}$"
-    ax_loss.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=3, label=rf"$L_D$ {half}: $2\ln 2$")
-    ax_loss.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=3, label=rf"$L_G$ {half}: $\ln 2$")
+    ax.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=3, label=rf"$L_D$ {half}: $2\ln 2$")
+    ax.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=3, label=rf"$L_G$ {half}: $\ln 2$")
     top = max(max(e[key] for e in history["epochs"]) for key in ("d_loss", "g_loss")) * 1.6   # room for the means
     highest = max(max(history[f"{key}_per_step"]) for key in ("d_loss", "g_loss"))
     if highest > top:   # a few steps' spikes would squash the means: cut them, and say so
-        ax_loss.text(0.99, 0.97, f"steps cut at {top:.1f}; highest {highest:.2f}", transform=ax_loss.transAxes,
-                     ha="right", va="top", fontsize=7, color="dimgray")
-    ax_loss.set(ylabel="binary cross-entropy", ylim=(0, top))
-    ax_prob.axhline(0.5, color="black", ls="--", lw=1.2, zorder=3, label=r"$\frac{1}{2}$: $D$ cannot tell")
-    ax_prob.set(ylabel="$D$, batch mean", ylim=(0, 1.25), yticks=np.linspace(0, 1, 5),
-                xlim=(0, max(epochs)), xlabel="epoch (bold: epoch means; faint: every step)")
-    ax_loss.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)   # above
-    ax_prob.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)   # one row, above the curves
+        ax.text(0.99, 0.97, f"steps cut at {top:.1f}; highest {highest:.2f}", transform=ax.transAxes,
+                ha="right", va="top", fontsize=7, color="dimgray")
+    ax.set(ylabel="binary cross-entropy", ylim=(0, top), xlim=(0, max(epochs)),
+           xlabel="epoch (bold: epoch means; faint: every step)")
+    ax.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)   # above
     fig.tight_layout()
     return fig
 
 
-def plot_skipgram_scaling(result: dict, k: int, h: int) -> Figure:
+def plot_skipgram_scaling(result: dict, h: int) -> Figure:
     """Left: measured seconds per training pair against d (log-log). Right: the work the O() claims count,
-    output vectors of length h touched per pair: d, the mean Huffman path length, k + 1."""
+    output vectors of length h touched per pair (word2vec.benchmark's "work")."""
     fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 2.7))
     d = np.array(result["d"])
-    rows = {"full softmax": d, "hierarchical softmax": np.array(result["mean path length"]),
-            "negative sampling": np.full(len(d), k + 1)}
-    for (name, work), color in zip(rows.items(), ("tab:red", "tab:green", "tab:purple")):
+    for (name, work), color in zip(result["work"].items(), ("tab:red", "tab:green", "tab:purple")):
         ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
         ax_rows.plot(d, work, "o-", color=color, label=name, ms=4)
     ax_rows.plot(d, np.log2(d), ":", color="gray", label=r"$\log_2 d$")

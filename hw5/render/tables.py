@@ -24,16 +24,18 @@ def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
 
 
 def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", "negative sampling")) -> str:
-    """Microseconds per training pair of each method by vocabulary size d, the slopes of log time on log d between
-    consecutive sizes, max/min."""
+    """Microseconds per training pair of each method by vocabulary size d; the slopes of log time on log d between
+    consecutive sizes, beside those of the work the counts predict (word2vec.benchmark's "work"); max/min."""
     sizes = timing["d"]
     rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
     rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
-    slopes = [np.diff(np.log(timing[m])) / np.diff(np.log(sizes)) for m in methods]
-    rows.append(f"{'slopes':>10}" + "".join(f"{' '.join(f'{round(x, 1) + 0.0:+.1f}' for x in s):>22}"
-                                            for s in slopes))   # + 0.0: no "-0.0"
+    for label, values in (("slopes", timing), ("counts", timing["work"])):
+        slopes = [np.diff(np.log(values[m])) / np.diff(np.log(sizes)) for m in methods]
+        rows.append(f"{label:>10}" + "".join(f"{' '.join(f'{round(x, 1) + 0.0:+.1f}' for x in s):>22}"
+                                             for s in slopes))   # + 0.0: no "-0.0"
     rows.append(f"{'max/min':>10}" + "".join(f"{max(timing[m]) / min(timing[m]):>22.1f}" for m in methods))
-    rows.append("(slopes: of log time against log d, between consecutive sizes)")
+    rows.append("(slopes: of log time against log d, between consecutive sizes; counts: the same of the vectors\n"
+                " read and updated per pair, right panel: d, the mean Huffman path, k + 1)")
     return "\n".join(rows)
 
 
