@@ -64,7 +64,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     ln2 = np.log(2)
     d, g = epoch_means(history, "d_loss"), epoch_means(history, "g_loss")
     real_p, fake_p = epoch_means(history, "d_real"), epoch_means(history, "d_fake")
-    margin = real_p - fake_p
+    margin = real_p.round(2) - fake_p.round(2)                         # as a reader finds it from the table
     n = len(d)
     steps_per_epoch = history["epochs"][0]["steps"]
     d_steps, g_steps = np.array(history["d_loss_per_step"]), np.array(history["g_loss_per_step"])
@@ -72,7 +72,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     coverage = {q["epoch"]: q["coverage"] for q in history["quality"]}
     scored = sorted(fd)
     drops = {(a, b): fd[a] - fd[b] for a, b in zip(scored, scored[1:])}
-    changes = {(a, b): fd[b] / fd[a] - 1 for a, b in drops}             # from one score to the next
+    changes = {(a, b): round(fd[b], 1) / round(fd[a], 1) - 1 for a, b in drops}   # as from the table's values
     rises = [(b, change) for (a, b), change in changes.items() if change > 0.01]
     level = [pair for pair, change in changes.items() if abs(change) <= 0.01]   # within 1%
     best, worst = min(fd, key=fd.get), min(coverage, key=coverage.get)
@@ -115,7 +115,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "gradient-factor": ([num(1 - fake_p.max()), num(1 - fake_p.min())], True),
         "fd-during-lead": ([num(fd[1], 0), "1", num(fd[lead + 1], 0), str(lead + 1), str(rises[0][0]), num(fd[best], 0),
                             str(best)], rises[0][0] == next(e for e in scored if e > lead + 1)),   # the next score
-        "no-collapse": ([str(upset + 1), num(coverage[worst]), str(worst), num(coverage[n]), str(n)],
+        "no-collapse": ([str(upset + 1), num(coverage[worst], 3), str(worst), num(coverage[n], 3), str(n)],
                         n - upset - 1 == 2),
         "fd-first-drop": ([num(fd[1], 0), "1", num(fd[5], 0), "5"], max(drops, key=drops.get) == (1, 5)),
         "fd-plateau": ([num(fd[30], 0), "30", num(fd[best], 0), str(best)], 30 < best < upset + 1),

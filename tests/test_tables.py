@@ -15,8 +15,8 @@ def test_run_summary_names_each_session_with_its_epochs_commit_and_machine():
                              "device_name": "NVIDIA H200"}]}
     assert tables.run_summary(history).splitlines() == [
         "3 epochs x 4 steps on 1,000 images: 3.00 h of training, median epoch 3600.0 s",
-        "epochs 1-2: commit aaaaaaa, fp32, torch 2.9.0", "  on cpu: Xeon (AVX512, 2 threads)",
-        "epochs 3-3: commit bbbbbbb + changed training code, fp32, torch 2.9.0", "  on cuda: NVIDIA H200"]
+        "epochs 1-2: commit aaaaaaa, fp32, torch 2.9.0, cpu: Xeon (AVX512, 2 threads)",
+        "epochs 3-3: commit bbbbbbb + changed training code, fp32, torch 2.9.0, cuda: NVIDIA H200"]
 
 
 def test_quality_table_lists_the_reference_points_then_every_score_by_epoch():

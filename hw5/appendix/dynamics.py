@@ -25,8 +25,7 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
 
 def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
     """Every epoch's mean L_D, L_G and D's mean probabilities D(x), D(G(z)), in `blocks` columns side by side;
-    then their values in a balanced game (D = 1/2), the losses' step-by-step correlation per `window` epochs, and
-    every step's loss range."""
+    then the losses' step-by-step correlation per `window` epochs, and every step's loss range."""
     epochs = history["epochs"]
     cells = [f"{e['epoch']:>2}{e['d_loss']:>6.2f}{e['g_loss']:>6.2f}{e['d_real']:>6.2f}{e['d_fake']:>8.2f}"
              for e in epochs]
@@ -37,8 +36,7 @@ def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
              *("   ".join(column[row] for column in columns if row < len(column)) for row in range(height))]
     corr = [step_correlation(*step_losses(history, first, last)) for first, last in windows(len(epochs), window)]
     d_steps, g_steps = history["d_loss_per_step"], history["g_loss_per_step"]
-    lines += [f"balanced game, D = 1/2: L_D {2 * np.log(2):.3f}, L_G {np.log(2):.3f}, D(x) = D(G(z)) = 0.500",
-              f"corr of L_D and L_G over the steps of each {window} epochs: "
+    lines += [f"corr of L_D and L_G over the steps of each {window} epochs: "
               + " ".join(f"{c:+.2f}" for c in corr),
               f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, L_G {min(g_steps):.3f} to {max(g_steps):.3f}"]
     return "\n".join(lines)

@@ -76,8 +76,8 @@ def run_summary(history: History) -> str:
         commit = (session["commit"] or "unknown")[:7] + (" + changed training code" if session["dirty"] else "")
         machine = (f"{session['device_name']} ({session['cpu_capability']}, {session['threads']} threads)"
                    if session["device"] == "cpu" else session["device_name"])
-        lines += [f"epochs {session['start_epoch']}-{last}: commit {commit}, {session['precision']}, "
-                  f"torch {session['torch']}", f"  on {session['device']}: {machine}"]   # lines fit the page
+        lines.append(f"epochs {session['start_epoch']}-{last}: commit {commit}, {session['precision']}, "
+                     f"torch {session['torch']}, {session['device']}: {machine}")
     return "\n".join(lines)
 
 
