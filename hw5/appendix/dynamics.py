@@ -25,7 +25,7 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
 
 def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
     """Every epoch's mean L_D, L_G and D's mean probabilities D(x), D(G(z)), in `blocks` columns side by side;
-    then the losses' step-by-step correlation per `window` epochs, and every step's loss range."""
+    then the losses' step-by-step correlation per `window` epochs."""
     epochs = history["epochs"]
     cells = [f"{e['epoch']:>2}{e['d_loss']:>6.2f}{e['g_loss']:>6.2f}{e['d_real']:>6.2f}{e['d_fake']:>8.2f}"
              for e in epochs]
@@ -35,8 +35,5 @@ def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
     lines = ["   ".join([header] * len(columns)),
              *("   ".join(column[row] for column in columns if row < len(column)) for row in range(height))]
     corr = [step_correlation(*step_losses(history, first, last)) for first, last in windows(len(epochs), window)]
-    d_steps, g_steps = history["d_loss_per_step"], history["g_loss_per_step"]
-    lines += [f"corr of L_D and L_G over the steps of each {window} epochs: "
-              + " ".join(f"{c:+.2f}" for c in corr),
-              f"every step: L_D {min(d_steps):.3f} to {max(d_steps):.3f}, L_G {min(g_steps):.3f} to {max(g_steps):.3f}"]
+    lines.append(f"corr of L_D and L_G over the steps of each {window} epochs: " + " ".join(f"{c:+.2f}" for c in corr))
     return "\n".join(lines)

@@ -81,24 +81,26 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Both players' losses against epochs, every step faint and the epoch means bold, with each loss's value in
     a balanced game (D = 1/2). D's probabilities are in the loss summary's table."""
-    fig, ax = plt.subplots(figsize=(6.8, 1.95))
+    fig, ax = plt.subplots(figsize=(6.8, 2.3))
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
     for key, name, color, marker in (("d_loss", "discriminator $L_D$", "tab:blue", "o"),
                                      ("g_loss", "generator $L_G$", "tab:orange", "s")):   # markers: for grey print
-        ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.25, lw=0.6, zorder=1)
+        ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.18, lw=0.5, zorder=1)
         ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3, label=name,
                 zorder=3)   # both means above both players' steps
     half = r"at $D \equiv \frac{1}{2}$"
     ax.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=2, label=rf"$L_D$ {half}: $2\ln 2$")
     ax.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=2, label=rf"$L_G$ {half}: $\ln 2$")
-    top = max(max(e[key] for e in history["epochs"]) for key in ("d_loss", "g_loss")) * 1.25   # the means' range
+    means = [e[key] for e in history["epochs"] for key in ("d_loss", "g_loss")]
+    low, top = min(means) / 2, max(means) * 1.25   # the means' range, with room
     steps = np.concatenate([history[f"{key}_per_step"] for key in ("d_loss", "g_loss")])
-    if (cut := int((steps > top).sum())):   # a few steps' spikes would squash the means: cut them, and say so
-        ax.text(0.99, 0.97, f"{cut} of {steps.size:,} step losses above {top:.1f} cut; highest {steps.max():.2f}",
-                transform=ax.transAxes, ha="right", va="top", fontsize=7, color="dimgray")
-    ax.set(ylabel="binary cross-entropy", ylim=(0, top), yticks=np.arange(0, top, 0.5), xlim=(0, max(epochs)),
+    if (cut := int(((steps < low) | (steps > top)).sum())):   # a few steps' spikes would squash the means: say so
+        ax.text(0.99, 0.97, f"{cut} of {steps.size:,} step losses outside {low:.1f}–{top:.1f} cut; "
+                f"all within {steps.min():.2f}–{steps.max():.2f}", transform=ax.transAxes, ha="right", va="top",
+                fontsize=7, color="dimgray")
+    ax.set(ylabel="loss (BCE)", ylim=(low, top), yticks=np.arange(0.5, top, 0.5), xlim=(0, max(epochs)),
            xlabel="epoch (bold: epoch means; faint: every step)")
     ax.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)   # above
     fig.tight_layout()
