@@ -79,31 +79,29 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 
 
 def plot_losses(history: History) -> Figure:
-    """Both players' losses against epochs, every step faint and the epoch means bold, with each loss's value in
-    a balanced game (D = 1/2). D's probabilities are in the loss summary's table."""
-    fig, ax = plt.subplots(figsize=(6.8, 2.3))
+    """Both players' losses against epochs: left the epoch means, right every step, each with the loss's value in
+    a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
+    fig, (ax_mean, ax_step) = plt.subplots(1, 2, figsize=(6.8, 2.55), sharex=True)
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
-    for key, name, color, marker in (("d_loss", "discriminator $L_D$", "tab:blue", "o"),
-                                     ("g_loss", "generator $L_G$", "tab:orange", "s")):   # markers: for grey print
-        ax.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.18, lw=0.5, zorder=1)
-        ax.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3, label=name,
-                zorder=3)   # both means above both players' steps
     half = r"at $D \equiv \frac{1}{2}$"
-    ax.axhline(2 * np.log(2), color="navy", ls="--", lw=1.2, zorder=2, label=rf"$L_D$ {half}: $2\ln 2$")
-    ax.axhline(np.log(2), color="saddlebrown", ls="--", lw=1.2, zorder=2, label=rf"$L_G$ {half}: $\ln 2$")
-    means = [e[key] for e in history["epochs"] for key in ("d_loss", "g_loss")]
-    low, top = min(means) / 2, max(means) * 1.25   # the means' range, with room
-    steps = np.concatenate([history[f"{key}_per_step"] for key in ("d_loss", "g_loss")])
-    if (cut := int(((steps < low) | (steps > top)).sum())):   # a few steps' spikes would squash the means: say so
-        ax.text(0.99, 0.97, f"{cut} of {steps.size:,} step losses outside {low:.1f}–{top:.1f} cut; "
-                f"all within {steps.min():.2f}–{steps.max():.2f}", transform=ax.transAxes, ha="right", va="top",
-                fontsize=7, color="dimgray")
-    ax.set(ylabel="loss (BCE)", ylim=(low, top), yticks=np.arange(0.5, top, 0.5), xlim=(0, max(epochs)),
-           xlabel="epoch (bold: epoch means; faint: every step)")
-    ax.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)   # above
-    fig.tight_layout()
+    for key, name, color, marker, balanced, dark in (
+            ("d_loss", "$L_D$", "tab:blue", "o", (2 * np.log(2), r"$2\ln 2$"), "navy"),
+            ("g_loss", "$L_G$", "tab:orange", "s", (np.log(2), r"$\ln 2$"), "saddlebrown")):   # markers: grey print
+        ax_mean.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3, label=name)
+        ax_step.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.4, lw=0.4)
+        for ax in (ax_mean, ax_step):
+            ax.axhline(balanced[0], color=dark, ls="--", lw=1.2, label=f"{name} {half}: {balanced[1]}")
+    highest = int(np.argmax(history["g_loss_per_step"]))
+    peak = (step_epoch[highest], history["g_loss_per_step"][highest])
+    ax_step.annotate(f"highest $L_G$: {peak[1]:.2f}, epoch {np.ceil(peak[0]):.0f}", peak, xytext=(-8, -2),
+                     textcoords="offset points", ha="right", va="top", fontsize=7)
+    ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means")
+    ax_step.set(ylim=(0, None), xlim=(0, max(epochs)), xlabel="epoch", title="every step")
+    handles, labels = ax_mean.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.9), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     return fig
 
 
