@@ -79,9 +79,10 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 
 
 def plot_losses(history: History) -> Figure:
-    """Both players' losses against epochs: left the epoch means, right every step, each with the loss's value in
-    a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
-    fig, (ax_mean, ax_step) = plt.subplots(1, 2, figsize=(6.8, 2.55), sharex=True)
+    """Both players' losses against epochs: left the epoch means, right every step of each player, all with the
+    loss's value in a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
+    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], figsize=(6.8, 2.7))
+    ax_mean = ax_steps.pop("mean")
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
     epochs = [e["epoch"] for e in history["epochs"]]
@@ -90,18 +91,21 @@ def plot_losses(history: History) -> Figure:
             ("d_loss", "$L_D$", "tab:blue", "o", (2 * np.log(2), r"$2\ln 2$"), "navy"),
             ("g_loss", "$L_G$", "tab:orange", "s", (np.log(2), r"$\ln 2$"), "saddlebrown")):   # markers: grey print
         ax_mean.plot(epochs, [e[key] for e in history["epochs"]], color=color, lw=2, marker=marker, ms=3, label=name)
-        ax_step.plot(step_epoch, history[f"{key}_per_step"], color=color, alpha=0.4, lw=0.4)
-        for ax in (ax_mean, ax_step):
+        ax_steps[key].plot(step_epoch, history[f"{key}_per_step"], color=color, lw=0.3)
+        ax_steps[key].set(ylabel=name, ylim=(0, max(history[f"{key}_per_step"]) * 1.1))
+        for ax in (ax_mean, ax_steps[key]):
             ax.axhline(balanced[0], color=dark, ls="--", lw=1.2, label=f"{name} {half}: {balanced[1]}")
-    highest = int(np.argmax(history["g_loss_per_step"]))
-    peak = (step_epoch[highest], history["g_loss_per_step"][highest])
-    ax_step.annotate(f"highest $L_G$: {peak[1]:.2f}, epoch {np.ceil(peak[0]):.0f}", peak, xytext=(-8, -2),
-                     textcoords="offset points", ha="right", va="top", fontsize=7)
-    ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means")
-    ax_step.set(ylim=(0, None), xlim=(0, max(epochs)), xlabel="epoch", title="every step")
+    g_steps = history["g_loss_per_step"]
+    highest = int(np.argmax(g_steps))   # the run's highest step loss, which (f) quotes
+    ax_steps["g_loss"].annotate(f"highest: {g_steps[highest]:.2f}, epoch {np.ceil(step_epoch[highest]):.0f}",
+                                (step_epoch[highest], g_steps[highest]), xytext=(-8, -2), textcoords="offset points",
+                                ha="right", va="top", fontsize=7)
+    ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(0, max(epochs)))
+    ax_steps["d_loss"].set(title="every step", xlim=(0, max(epochs)), xticklabels=[])
+    ax_steps["g_loss"].set(xlabel="epoch", xlim=(0, max(epochs)))
     handles, labels = ax_mean.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.9), frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.legend(handles, labels, fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.91), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     return fig
 
 
