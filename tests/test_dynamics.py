@@ -1,5 +1,4 @@
 """The loss statistics that the reading of the loss curves (Q3f) rests on."""
-import math
 
 import numpy as np
 import pytest

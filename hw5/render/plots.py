@@ -81,7 +81,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Both players' losses against epochs: left the epoch means, right every step of each player, all with the
     loss's value in a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
-    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], figsize=(6.8, 2.7))
+    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.7))
     ax_mean = ax_steps.pop("mean")
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
@@ -101,8 +101,9 @@ def plot_losses(history: History) -> Figure:
                                 (step_epoch[highest], g_steps[highest]), xytext=(-8, -2), textcoords="offset points",
                                 ha="right", va="top", fontsize=7)
     ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(0, max(epochs)))
-    ax_steps["d_loss"].set(title="every step", xlim=(0, max(epochs)), xticklabels=[])
-    ax_steps["g_loss"].set(xlabel="epoch", xlim=(0, max(epochs)))
+    ax_steps["d_loss"].set_title("every step")
+    ax_steps["d_loss"].tick_params(labelbottom=False)
+    ax_steps["g_loss"].set_xlabel("epoch")
     handles, labels = ax_mean.get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.91), frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 0.94))
