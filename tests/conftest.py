@@ -6,8 +6,8 @@ import pytest
 
 from hw5.answers.data import RAW_FILES, raw_dir
 from hw5.config import RETRAIN_DIR, RUN_DIR
-from hw5.render.notebook import check_trained_here, retrain_under_way
-from hw5.train.rundir import RunError, read_history, stale_sessions
+from hw5.train.provenance import check_shown, other_code, retrain_under_way
+from hw5.train.rundir import RunError, read_history
 
 
 def write_idx(path: Path, array: np.ndarray) -> Path:
@@ -54,9 +54,9 @@ def debian_copy(tmp_path, tiny_fashion) -> Path:
 def committed_run() -> dict:
     """The committed run's history, when this checkout's training code trained it. While that code's retrain is
     under way (committed, unfinished, in RETRAIN_DIR), the tests that need the finished run skip, saying so; in
-    every other case they fail with what `make` says (check_trained_here)."""
+    every other case they fail with what `make` says (check_shown)."""
     try:
-        check_trained_here(RUN_DIR, RETRAIN_DIR)
+        check_shown(RUN_DIR, RETRAIN_DIR)
     except RunError as err:
         (pytest.skip if retrain_under_way(RETRAIN_DIR) else pytest.fail)(str(err))
     return read_history(RUN_DIR)
@@ -67,7 +67,7 @@ def run_of_this_code() -> dict:
     """The history of the run this checkout's training code trained or is training: the committed run, or
     while its retrain is under way, the retrain's epochs so far."""
     history = read_history(RUN_DIR)
-    if history is not None and not stale_sessions(history):
+    if history is not None and not other_code(history):
         return history
     if retrain_under_way(RETRAIN_DIR):
         return read_history(RETRAIN_DIR)

@@ -1,16 +1,12 @@
 """The notebook's mode (HW5_SMOKE, read by Python only; Make passes it on) and what follows from it: the committed
 run, loaded and refused unless the training code in this checkout trained it."""
-import json
-
 import matplotlib
 import pytest
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from hw5.config import TrainConfig, as_record  # noqa: E402
 from hw5.render import notebook, pdf  # noqa: E402
-from hw5.train import rundir  # noqa: E402
 from hw5.train.rundir import RunError  # noqa: E402
 
 
@@ -47,61 +43,15 @@ def test_full_mode_loads_the_committed_run_and_never_trains(monkeypatch, committ
     assert history["finished"] and not generator.training and len(samples) == history["epochs_done"]
 
 
-def fake_run(run_dir, commit: str, finished: bool = True, config: dict | None = None):
-    run_dir.mkdir()
-    history = {"config": config or {}, "finished": finished, "num_images": 60_000, "epochs_done": 7,
-               "sessions": [{"start_epoch": 1, "commit": commit, "dirty": False}]}
-    (run_dir / "history.json").write_text(json.dumps(history))
-    return run_dir
-
-
-def test_a_retrain_under_way_is_one_by_this_code_unfinished_and_checkpointed(tmp_path):
-    head, first = rundir.git("rev-parse", "HEAD"), rundir.git("rev-list", "--max-parents=0", "HEAD")
-    assignment = as_record(TrainConfig())
-    retrain = fake_run(tmp_path / "retrain", head, finished=False, config=assignment)
-    assert notebook.retrain_under_way(retrain) is None   # no checkpoint to resume from
-    (retrain / rundir.CHECKPOINT).write_bytes(b"")
-    assert notebook.retrain_under_way(retrain) == f"retrain under way in {retrain}: 7 of 50 epochs done"
-    for name, other in (("other-code", dict(commit=first, finished=False, config=assignment)),
-                        ("finished", dict(commit=head, finished=True, config=assignment)),   # to be swapped in
-                        ("other-config", dict(commit=head, finished=False, config={**assignment, "epochs": 5}))):
-        run = fake_run(tmp_path / name, **other)
-        (run / rundir.CHECKPOINT).write_bytes(b"")
-        assert notebook.retrain_under_way(run) is None
-
-
-def test_while_a_retrain_is_under_way_the_build_waits_for_it(tmp_path, monkeypatch, capsys):
-    head, first = rundir.git("rev-parse", "HEAD"), rundir.git("rev-list", "--max-parents=0", "HEAD")
-    retrain = fake_run(tmp_path / "retrain", head, finished=False, config=as_record(TrainConfig()))
-    (retrain / rundir.CHECKPOINT).write_bytes(b"")
-    stale = fake_run(tmp_path / "stale", first)
-    with pytest.raises(RunError, match=r"retrain under way in .*: 7 of 50 epochs done; .* `make retrain` resumes"):
-        notebook.check_trained_here(stale, retrain)
-    with pytest.raises(RunError, match=r"retrain under way in .*: 7 of 50 epochs done"):
-        notebook.check_trained_here(tmp_path / "no-run-yet", retrain)
-    finished = fake_run(tmp_path / "finished", head, finished=True, config=as_record(TrainConfig()))
-    with pytest.raises(RunError, match=r"the retrain in .*finished is finished: `make retrain` swaps it into"):
-        notebook.check_trained_here(stale, finished)
-    monkeypatch.setattr(pdf, "RUN_DIR", stale)
-    monkeypatch.setattr(pdf, "RETRAIN_DIR", retrain)
+def test_make_notebook_and_make_pdf_refuse_what_provenance_refuses_in_one_line(monkeypatch, capsys):
+    def refuse(*paths):
+        raise RunError("runs/dcgan was not trained by the training code in this checkout (...)")
+    monkeypatch.setattr(pdf, "check_shown", refuse)
     monkeypatch.delenv("HW5_SMOKE", raising=False)
-    monkeypatch.setattr(pdf, "execute", lambda *a: (_ for _ in ()).throw(AssertionError("built")))
-    assert pdf.main(["execute"]) == 1 and "7 of 50 epochs done" in capsys.readouterr().err
-
-
-def test_a_run_the_checkouts_training_code_did_not_train_is_refused_with_what_to_run(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(notebook, "project_images_per_second", lambda *a, **k: 600.0)   # as if timed
-    first = rundir.git("rev-list", "--max-parents=0", "HEAD")
-    stale = fake_run(tmp_path / "stale", first)
-    with pytest.raises(RunError, match=rf"trained at {first[:7]}.*`make retrain` trains it anew, about 1\.4 hours"):
-        notebook.check_trained_here(stale, tmp_path / "no-retrain")
-    monkeypatch.setattr(pdf, "RUN_DIR", stale)   # `make notebook` and `make pdf` refuse it, in one line
-    monkeypatch.setattr(pdf, "RETRAIN_DIR", tmp_path / "no-retrain")
-    monkeypatch.delenv("HW5_SMOKE", raising=False)
-    monkeypatch.setattr(pdf, "execute", lambda *a: (_ for _ in ()).throw(AssertionError("built")))
-    assert pdf.main(["execute"]) == 1 and "`make retrain`" in capsys.readouterr().err
-    notebook.check_trained_here(fake_run(tmp_path / "fresh", rundir.git("rev-parse", "HEAD")))   # no error
-    with pytest.raises(RunError, match="holds no run"):
-        notebook.check_trained_here(tmp_path / "empty", tmp_path / "no-retrain")
-    monkeypatch.setattr(rundir, "git", lambda *a: (_ for _ in ()).throw(OSError("no git")))
-    notebook.check_trained_here(stale)   # without git there is nothing to compare with
+    monkeypatch.setattr(pdf, "execute", lambda *a: pytest.fail("built"))
+    for command in ("execute", "pdf"):
+        assert pdf.main([command]) == 1
+        assert capsys.readouterr().err == "error: runs/dcgan was not trained by the training code in this checkout (...)\n"
+    monkeypatch.setattr(notebook, "check_shown", refuse)
+    with pytest.raises(RunError, match="not trained by"):
+        notebook.the_run(notebook.notebook_mode())

@@ -198,9 +198,14 @@ def test_ctrl_c_keeps_finished_epochs_and_a_rerun_resumes(straight_run, tmp_path
     assert_identical(final_state(first), final_state(run_dir))
 
 
-def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_path, monkeypatch):
+def files(run_dir: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(run_dir.iterdir())}
+
+
+def test_a_checkpoint_damaged_or_missing_is_one_clear_error_and_changes_no_file(shared_tiny_fashion, tmp_path,
+                                                                                 monkeypatch, capsys):
     data_root = shared_tiny_fashion
-    config = TrainConfig(epochs=2, limit=128, batch_size=64, eval_samples=0)
+    config = TrainConfig(epochs=3, limit=128, batch_size=64, eval_samples=0)
     run_dir = tmp_path / "run"
     steps = iter(range(100))
     real_step = loop.train_step
@@ -214,15 +219,26 @@ def test_damaged_checkpoint_is_reported_never_loaded(shared_tiny_fashion, tmp_pa
     with pytest.raises(KeyboardInterrupt):
         train(config, run_dir, data_root=data_root, progress=False)
     monkeypatch.setattr(loop, "train_step", real_step)
+    assert read_history(run_dir)["epochs_done"] == 1
     path = run_dir / CHECKPOINT
     good = path.read_bytes()
     for damage in (good[:len(good) // 2],                                             # truncated
                    good[:-100] + bytes(b ^ 0xFF for b in good[-100:]),                 # altered bytes
                    b"not a checkpoint"):
         path.write_bytes(damage)
+        before = files(run_dir)
         with pytest.raises(RunError, match=f"checkpoint {path} is damaged.*delete it"):
             train(config, run_dir, data_root=data_root, progress=False)
-        assert path.read_bytes() == damage  # reported, not overwritten
+        assert files(run_dir) == before  # reported, nothing overwritten
+    path.unlink()   # 1 of 3 epochs done, and no checkpoint to resume from: training anew would lose it
+    before = files(run_dir)
+    from hw5.train.__main__ import main
+    argv = ["--run-dir", str(run_dir), "--data-root", str(data_root), "--epochs", "3", "--limit", "128",
+            "--batch-size", "64", "--eval-samples", "0"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {run_dir} holds 1 finished epochs but no checkpoint.pt to resume from: restore it")
+    assert err.count("\n") == 1 and files(run_dir) == before
 
 
 def test_damaged_results_are_reported(straight_run, tmp_path):

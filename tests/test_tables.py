@@ -5,18 +5,20 @@ import torch
 from hw5.render import tables
 
 
-def test_run_summary_names_each_session_with_its_epochs_commit_and_machine():
+def test_run_summary_names_each_session_with_its_epochs_code_commit_and_machine():
     session = {"device": "cpu", "device_name": "Xeon", "cpu_capability": "AVX512", "threads": 2,
-               "precision": "fp32", "torch": "2.9.0", "dirty": False}
+               "precision": "fp32", "torch": "2.9.0"}
     history = {"epochs_done": 3, "num_images": 1000,
                "epochs": [{"steps": 4, "seconds": s} for s in (3000.0, 3600.0, 4200.0)],
-               "sessions": [{**session, "start_epoch": 1, "commit": "a" * 40},
-                            {**session, "start_epoch": 3, "commit": "b" * 40, "dirty": True, "device": "cuda",
+               "sessions": [{**session, "start_epoch": 1, "commit": "a" * 40, "code": {"fingerprint": "f" * 16}},
+                            {**session, "start_epoch": 3, "commit": None, "device": "cuda",
                              "device_name": "NVIDIA H200"}]}
-    assert tables.run_summary(history).splitlines() == [
-        "3 epochs x 4 steps on 1,000 images: 3.00 h of training, median epoch 3600.0 s",
-        "epochs 1-2: commit aaaaaaa, fp32, torch 2.9.0, cpu: Xeon (AVX512, 2 threads)",
-        "epochs 3-3: commit bbbbbbb + changed training code, fp32, torch 2.9.0, cuda: NVIDIA H200"]
+    assert tables.run_summary(history, {"fingerprint": "e" * 16}).splitlines() == [
+        "3 epochs x 4 steps on 1,000 images: 3.00 h of training = 3 x mean epoch 3600.0 s (median 3600.0 s)",
+        "epochs  code              commit   precision  torch          machine",
+        "1-2     ffffffffffffffff  aaaaaaa  fp32       2.9.0          cpu: Xeon (AVX512, 2 threads)",
+        "3-3     none              none     fp32       2.9.0          cuda: NVIDIA H200",
+        "this checkout's training code: eeeeeeeeeeeeeeee"]
 
 
 def test_quality_table_lists_the_reference_points_then_every_score_by_epoch():

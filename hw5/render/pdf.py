@@ -16,10 +16,11 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert.exporters.pdf import LatexFailed, PDFExporter
 from traitlets.config import Config
 
-from ..config import RETRAIN_DIR, ROOT, RUN_DIR
+from ..config import ROOT
 from ..storage import atomic_write
+from ..train.provenance import check_shown
 from ..train.rundir import RunError
-from .notebook import SMOKE_DIR, check_trained_here, smoke_mode
+from .notebook import SMOKE_DIR, smoke_mode
 
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     executed, pdf = build_paths()
     try:
         if not smoke_mode():   # the committed run, only if the code on the page trained it
-            check_trained_here(RUN_DIR, RETRAIN_DIR)
+            check_shown()
         if args.command == "execute":
             print(f"executed {execute(ROOT / 'hw5.ipynb', executed)}")
         else:

@@ -64,20 +64,25 @@ def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
     return "\n".join(lines)
 
 
-def run_summary(history: History) -> str:
-    """Where a run came from: its size, training time (and the median epoch, which other load slows less), then
-    per training session (start or resumption) its epochs, the code's commit, the machine and the precision."""
+def run_summary(history: History, code: dict) -> str:
+    """Where a run came from: its size and training time (the mean epoch times the epochs; the median, which other
+    load slows less), then per training session (start or resumption) its epochs, the fingerprint of its training
+    code, its commit, precision, torch and machine, and last this checkout's fingerprint, `code`
+    (hw5.train.provenance.code_fingerprint)."""
     seconds = [e["seconds"] for e in history["epochs"]]
     lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
-             f"{history['num_images']:,} images: {sum(seconds) / 3600:.2f} h of training, "
-             f"median epoch {np.median(seconds):.1f} s"]
+             f"{history['num_images']:,} images: {sum(seconds) / 3600:.2f} h of training = {len(seconds)} x mean "
+             f"epoch {np.mean(seconds):.1f} s (median {np.median(seconds):.1f} s)",
+             f"{'epochs':<8}{'code':<18}{'commit':<9}{'precision':<11}{'torch':<15}machine"]
     ends = [later["start_epoch"] - 1 for later in history["sessions"][1:]] + [history["epochs_done"]]
     for session, last in zip(history["sessions"], ends):
-        commit = (session["commit"] or "unknown")[:7] + (" + changed training code" if session["dirty"] else "")
         machine = (f"{session['device_name']} ({session['cpu_capability']}, {session['threads']} threads)"
                    if session["device"] == "cpu" else session["device_name"])
-        lines.append(f"epochs {session['start_epoch']}-{last}: commit {commit}, {session['precision']}, "
-                     f"torch {session['torch']}, {session['device']}: {machine}")
+        epochs = f"{session['start_epoch']}-{last}"
+        lines.append(f"{epochs:<8}{session.get('code', {}).get('fingerprint', 'none'):<18}"
+                     f"{(session['commit'] or 'none')[:7]:<9}{session['precision']:<11}{session['torch']:<15}"
+                     f"{session['device']}: {machine}")
+    lines.append(f"this checkout's training code: {code['fingerprint']}")
     return "\n".join(lines)
 
 

@@ -5,14 +5,17 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
-from subprocess import CalledProcessError
 
 from ..answers.data import DataError
 from ..config import DATA_DIR, DEVICES, PRECISIONS, DeviceError, TrainConfig, shown
 from .loop import train
-from .rundir import RunError, git, load_results, read_history, stale_sessions
+from .provenance import check_resumable
+from .rundir import RunError, load_results, read_history
 
-OVERRIDES = ("epochs", "limit", "seed", "batch_size", "eval_samples", "precision")   # TrainConfig's fields
+OVERRIDES = {   # TrainConfig's fields a flag sets, and what each means (its comment in hw5/config.py says more)
+    "epochs": "epochs to train", "limit": "train on the first N images only",
+    "seed": "seeds weights, shuffling, noise and dropout", "batch_size": "images per step",
+    "eval_samples": "images per quality score (0: none)", "precision": "the matrix products' dtype"}
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, TrainConfig]:
@@ -20,14 +23,17 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
                                      description="Train the Q3 DCGAN into DIR, resuming after any interruption "
                                                  "(run the same command again).",
                                      epilog="Each of --epochs ... --precision sets the field of that name of "
-                                            "TrainConfig (hw5/config.py), whose comment says what it means.",
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                            "TrainConfig (hw5/config.py); the defaults are the committed run's.")
     parser.add_argument("--run-dir", type=Path, required=True, help="where checkpoints and results go")
-    for name in OVERRIDES:
-        parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "precision" else int,
-                            default=getattr(TrainConfig(), name), choices=PRECISIONS if name == "precision" else None)
-    parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: a GPU when there is one")
-    parser.add_argument("--data-root", type=Path, default=DATA_DIR, help="folder holding FashionMNIST/raw")
+    for name, meaning in OVERRIDES.items():
+        default = getattr(TrainConfig(), name)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "precision" else int, default=default,
+                            choices=PRECISIONS if name == "precision" else None,
+                            help=f"{meaning} (default: {'all' if default is None else default})")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="auto: a GPU when there is one (default: auto)")
+    parser.add_argument("--data-root", type=Path, default=DATA_DIR,
+                        help=f"folder holding FashionMNIST/raw (default: {shown(DATA_DIR)})")
     parser.add_argument("--show", action="store_true", help="only print a finished run's last line; never train")
     args = parser.parse_args(argv)
     try:   # TrainConfig checks every value (one rule each, in one place)
@@ -35,18 +41,6 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Train
     except ValueError as err:
         parser.error(str(err))
     return args, config
-
-
-def check_resumable(run_dir: Path) -> None:
-    """A RunError if run_dir holds an unfinished run begun by other training code: resumed, it would be neither's."""
-    history = read_history(run_dir)
-    try:
-        reasons = stale_sessions(history) if history and not history["finished"] and git("rev-parse", "HEAD") else []
-    except (OSError, CalledProcessError):
-        reasons = []
-    if reasons:
-        raise RunError(f"{shown(run_dir)} holds a run begun by other training code ({'; '.join(reasons)}): delete it "
-                       f"to train anew")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,36 +18,27 @@
         quality            at config.quality_epochs (none when eval_samples is 0): epoch, the scores of
                            appendix.quality (frechet_distance, coverage, class_fractions)
         quality_reference  the scale's ends, scored the same way: real_train_images, untrained_generator
-        sessions           per process that trained the run (its start or a resumption): start_epoch, commit
-                           and dirty (git: TRAINING_CODE differs from the commit; None outside a checkout),
-                           device, device_name (CPU or GPU model), cpu_capability (torch's vector ISA),
-                           threads, python, torch, torchvision, precision (config.precision)
+        sessions           per process that trained the run (its start or a resumption): start_epoch, code (the
+                           fingerprint of its training code, hw5.train.provenance), commit (git's, as information;
+                           None outside a checkout), device, device_name (CPU or GPU model), cpu_capability
+                           (torch's vector ISA), threads, python, torch, torchvision, precision (config.precision)
 
-The code in this checkout trained a run when every session ran at a clean commit whose TRAINING_CODE equals
-the checkout's (`stale_sessions`).
+Which code trained a run is hw5.train.provenance's question.
 """
 import json
-import platform
-import subprocess
 from pathlib import Path
 
-import cpuinfo
 import torch
-import torchvision
 
 from ..answers.gan import GAN, Step
 from ..answers.models import Generator
-from ..config import ROOT, RUN_DIR, TrainConfig, as_record, shown
+from ..config import RUN_DIR, TrainConfig, as_record, shown
 from ..storage import save_json, save_torch
 
 CHECKPOINT, HISTORY, GENERATOR, DISCRIMINATOR, SAMPLES = (
     "checkpoint.pt", "history.json", "generator.pt", "discriminator.pt", "samples.pt")
 CHECKPOINT_FORMAT = 3
 History = dict   # the contents of history.json, as the module's docstring lists them
-# the code that decides what a run computes and records: a change to any of it means training anew
-TRAINING_CODE = ("hw5/config.py", "hw5/answers/data.py", "hw5/answers/models.py", "hw5/answers/gan.py",
-                 "hw5/train/loop.py", "hw5/train/progress.py", "hw5/train/rundir.py", "hw5/appendix/quality.py",
-                 "hw5/appendix/classifier.py", "hw5/appendix/assets")
 
 
 class RunError(RuntimeError):
@@ -69,43 +60,10 @@ def record_epoch(history: History, epoch: int, steps: list[Step], seconds: float
     history["epochs"].append({"epoch": epoch, **means, "steps": len(steps), "seconds": seconds})
 
 
-def git(*args: str) -> str:
-    """git's output in the project's checkout; OSError or CalledProcessError without git or a checkout."""
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-
-
 def session_record(start_epoch: int, device: torch.device, precision: str) -> dict:
-    """Provenance of the process that trains now: the code's commit, the machine, the versions."""
-    try:
-        commit, dirty = git("rev-parse", "HEAD"), bool(git("status", "--porcelain", "--", *TRAINING_CODE))
-    except (OSError, subprocess.CalledProcessError):
-        commit, dirty = None, None
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpuinfo.get_cpu_info()["brand_raw"]
-    return {"start_epoch": start_epoch, "commit": commit, "dirty": dirty, "device": str(device),
-            "device_name": name, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
-            "threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
-            "torchvision": torchvision.__version__, "precision": precision}
-
-
-def stale_sessions(history: History) -> list[str]:
-    """Why the code in this checkout did not train this run, a line per session it did not train ([]: it did
-    all): one outside a checkout, from a dirty tree, or at a commit whose TRAINING_CODE differs from the files."""
-    reasons = []
-    for k, session in enumerate(history["sessions"], 1):
-        where, commit = f"session {k} (from epoch {session['start_epoch']})", session["commit"]
-        if commit is None:
-            reasons.append(f"{where} trained outside a git checkout")
-        elif session["dirty"]:
-            reasons.append(f"{where} trained at {commit[:7]} with changed training code")
-        else:
-            try:
-                changed = git("diff", "--name-only", commit, "--", *TRAINING_CODE).split()   # to the files
-            except (OSError, subprocess.CalledProcessError):
-                changed = ["(commit not in this checkout)"]
-            if changed:
-                reasons.append(f"{where} trained at {commit[:7]}, whose training code differs from this "
-                               f"checkout's in {', '.join(changed)}")
-    return reasons
+    """The session's entry of history["sessions"], as hw5.train.provenance makes it (the loop records it here)."""
+    from .provenance import session_record   # here, not above: provenance reads run directories through this module
+    return session_record(start_epoch, device, precision)
 
 
 def check_config(run_dir: Path, found: dict, config: TrainConfig) -> None:
@@ -172,8 +130,8 @@ def write_results(run_dir: Path, gan: GAN, history: History, samples: list) -> N
 
 
 def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | None:
-    """The run's history, None when run_dir holds none; a RunError when it cannot be read, or when it is the run
-    of another config than `config`."""
+    """The run's history, None when run_dir holds none; a RunError when it cannot be read, or, to train it with
+    `config`, when it is the run of another config or has finished epochs and no checkpoint to resume them from."""
     path = Path(run_dir) / HISTORY
     if not path.exists():
         return None
@@ -185,6 +143,10 @@ def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | 
         raise RunError(f"{path} cannot be read ({err}): restore it from git, or delete {run_dir} to retrain") from err
     if config is not None:
         check_config(run_dir, history["config"], config)
+        if history.get("epochs_done") and not history["finished"] and not (Path(run_dir) / CHECKPOINT).exists():
+            raise RunError(f"{shown(run_dir)} holds {history['epochs_done']} finished epochs but no {CHECKPOINT} to "
+                           f"resume from: restore it (`git checkout -- {shown(run_dir)}` if it was committed), or "
+                           f"delete {shown(run_dir)} to train anew")
     return history
 
 
