@@ -1,4 +1,5 @@
 """The text tables the notebook prints."""
+import numpy as np
 import pytest
 import torch
 
@@ -56,6 +57,20 @@ def test_timing_table_gives_the_slope_between_consecutive_sizes_beside_the_count
     assert "between consecutive sizes" in lines[-2]
 
 
+def test_timing_tables_slopes_and_spread_follow_from_the_times_as_printed():
+    """A reader dividing the printed times gets the printed max/min and slopes (here 52642.04 / 43.84 = 1200.8 but
+    52642.0 / 43.8 = 1201.9)."""
+    times = {"full softmax": [43.84, 116.94, 731.04, 52642.04], "importance sampling": [50.65, 51.26, 53.34, 55.04]}
+    timing = {"d": [100, 1000, 10_000, 100_000], **{m: [us * 1e-6 for us in v] for m, v in times.items()},
+              "work": {"full softmax": [100, 1000, 10_000, 100_000], "importance sampling": [11] * 4}}
+    lines = tables.timing_table(timing).splitlines()
+    printed = np.array([[float(x) for x in line.split()[1:]] for line in lines[2:6]])   # (sizes, methods), µs
+    slopes = np.diff(np.log(printed), axis=0).T / np.log(10)                          # (methods, size steps)
+    assert lines[1].split()[1:] == ["full", "softmax", "importance", "sampling"]
+    assert lines[-5].split()[1:] == [f"{round(x, 1) + 0.0:+.1f}" for x in slopes.flatten()]
+    assert lines[-3].split()[1:] == [f"{x:.1f}" for x in printed.max(0) / printed.min(0)] == ["1201.9", "1.1"]
+
+
 def test_error_table_lists_each_check_with_its_largest_error():
     lines = tables.error_table("check", {"round trip": 1.5e-16, "Jacobian": 0.0}).splitlines()
     assert lines[0].split() == ["check", "max", "|error|"]
@@ -68,6 +83,13 @@ def test_huffman_table_gives_mean_paths_near_the_entropy_not_log2_d():
     assert all(float(row[3]) < float(row[1]) for row in rows)   # Zipf: shorter than a balanced tree's
     assert all(float(row[4].replace(",", "")) == pytest.approx(d / float(row[3]), rel=1e-3)
                for d, row in zip((1000, 100_000), rows))
+
+
+def test_huffman_tables_speed_ups_are_d_over_the_paths_as_printed():
+    """10,000 / 13.3 = 752 (log2 10,000 = 13.29 would give 753): each derived column from the column beside it."""
+    for row in (line.split() for line in tables.huffman_table((10**3, 10**4, 10**5)).splitlines()[1:]):
+        d = int(row[0].replace(",", ""))
+        assert [row[2], row[4]] == [f"{d / float(row[1]):,.0f}", f"{d / float(row[3]):,.0f}"], row
 
 
 def test_excess_power_table_reads_both_diagonals_and_names_the_strongest_frequency():

@@ -21,6 +21,8 @@ def test_benchmark_reports_every_method_and_size():
         assert len(result[key]) == 2 and all(v > 0 for v in result[key])
     work = result["work"]
     assert work["full softmax"] == [50, 500] and work["negative sampling"] == [6, 6]
+    assert len(result["importance sampling"]) == 2 and all(v > 0 for v in result["importance sampling"])
+    assert work["importance sampling"] == [6, 6]   # (c)'s method is timed too, on the same k + 1 rows
     assert work["hierarchical softmax"][0] < work["hierarchical softmax"][1] < np.log2(500)   # Zipf: below log2 d
 
 

@@ -15,19 +15,21 @@ import torch
 
 # ----- (a) full softmax: O(dh) per pair -----
 def softmax_grads(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int):
-    """(L, ∂L/∂w_t (h,), ∂L/∂W' (d, h)) for one pair, from the closed forms above."""
+    """(L, ∂L/∂w_t (h,), ∂L/∂s = p - e_c (d,)) for one pair, from the closed forms above. ∂L/∂W' = (p - e_c) w_t^T,
+    the outer product of the last with w_t, is rank 1: the step adds it into W' in place and never builds it."""
     w_t = W_in[t]                               # (h,)
     s = W_out @ w_t                             # (d,)  d dot products of length h: O(dh)
     loss = torch.logsumexp(s, dim=0) - s[c]
     g = torch.softmax(s, dim=0)                 # (d,)  p, O(d)
     g[c] -= 1.0                                 # p - e_c
-    return loss, W_out.T @ g, torch.outer(g, w_t)   # O(dh) each
+    return loss, W_out.T @ g, g                 # W'^T (p - e_c): O(dh)
 
 
 def softmax_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, lr: float) -> None:
-    """One SGD step on one pair: every one of the d output vectors moves, O(dh)."""
-    _, grad_t, grad_out = softmax_grads(W_in, W_out, t, c)
-    W_out -= lr * grad_out
+    """One SGD step on one pair: every one of the d output vectors moves, O(dh). W' is read twice (scores and
+    ∂L/∂w_t) and updated once, in place: no d×h temporary."""
+    _, grad_t, g = softmax_grads(W_in, W_out, t, c)
+    W_out.addr_(g, W_in[t], alpha=-lr)          # W' -= lr (p - e_c) w_t^T, one pass over W'
     W_in[t] -= lr * grad_t
 
 
@@ -122,14 +124,27 @@ def unigram(counts: np.ndarray, power: float = 1.0) -> Categorical:
     return Categorical(probs, torch.cumsum(probs, dim=0))
 
 
-def importance_sampled_grad(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, proposal: Categorical,
-                            k: int, generator: torch.Generator) -> torch.Tensor:
-    """∂L/∂w_t ≈ -w'_c + Σ_i r_i w'_{j_i} / Σ_i r_i with j_i ~ Q and r_i = exp(s_{j_i}) / Q(j_i): the
-    expectation E_{j~p}[w'_j] estimated from k samples (self-normalised, so p's normaliser is never computed)."""
-    j = proposal.sample(k, generator)                                              # (k,)
-    s = W_out[j] @ W_in[t]                                                         # (k,)  O(kh)
-    r = torch.softmax(s - proposal.probs[j].log().to(s.dtype), dim=0)             # r_i / Σ r_i, stably
-    return -W_out[c] + r @ W_out[j]
+def importance_sampled_grads(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, proposal: Categorical,
+                             k: int, generator: torch.Generator):
+    """(∂L/∂w_t, rows, ĝ) from k draws j_i ~ Q weighted r_i = exp(s_{j_i}) / Q(j_i), self-normalised so that p's
+    normaliser is never computed. rows = (c, j_1..j_k) and ĝ = (-1, r_1/Σr, .., r_k/Σr), the estimate of ∂L/∂s there:
+    ∂L/∂w_t ≈ -w'_c + Σ_i r_i w'_{j_i} / Σ_i r_i = W'[rows]^T ĝ, and ∂L/∂W' ≈ ĝ w_t^T on those rows, adding up where
+    one repeats. O(kh)."""
+    rows = torch.cat([torch.tensor([c]), proposal.sample(k, generator)])   # the context word, then k draws
+    V = W_out[rows]                                                         # (k+1, h)
+    s = V[1:] @ W_in[t]                                                     # (k,)  O(kh)
+    r = torch.softmax(s - proposal.probs[rows[1:]].log().to(s.dtype), dim=0)   # r_i / Σ r_i, stably
+    g = torch.cat([-torch.ones(1, dtype=r.dtype), r])
+    return V.T @ g, rows, g
+
+
+def importance_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, proposal: Categorical,
+                             k: int, lr: float, generator: torch.Generator) -> None:
+    """One SGD step with the estimates above: w_t, w'_c and the k sampled output vectors move."""
+    w_t = W_in[t].clone()
+    grad_t, rows, g = importance_sampled_grads(W_in, W_out, t, c, proposal, k, generator)
+    W_out.index_add_(0, rows, torch.outer(g, w_t), alpha=-lr)
+    W_in[t] -= lr * grad_t
 
 
 def negative_sampling_step(W_in: torch.Tensor, W_out: torch.Tensor, t: int, c: int, noise: Categorical,
@@ -156,8 +171,9 @@ def gradient_checks(d: int = 60, h: int = 8, k: int = 5, seed: int = 0) -> dict[
     t, c = torch.randint(0, d, (2,), generator=gen).tolist()
     loss = lambda w, V: -torch.log_softmax(V @ w, dim=0)[c]
     ref_t, ref_out = torch.func.grad(loss, argnums=(0, 1))(W_in[t], W_out)   # the autograd reference
-    _, grad_t, grad_out = softmax_grads(W_in, W_out, t, c)
-    errors = {"softmax: dL/dw_t": (grad_t - ref_t).abs().max(), "softmax: dL/dW'": (grad_out - ref_out).abs().max()}
+    _, grad_t, g = softmax_grads(W_in, W_out, t, c)
+    errors = {"softmax: dL/dw_t": (grad_t - ref_t).abs().max(),
+              "softmax: dL/dW'": (torch.outer(g, W_in[t]) - ref_out).abs().max()}
     tree = huffman_tree(zipf_counts(d))
     W_nodes = torch.randn(d - 1, h, dtype=torch.float64, generator=gen)
     noise = unigram(zipf_counts(d), 0.75).sample(k, gen)

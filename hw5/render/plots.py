@@ -115,9 +115,10 @@ def plot_skipgram_scaling(result: dict, h: int) -> Figure:
     output vectors of length h touched per pair (word2vec.benchmark's "work")."""
     fig, (ax_time, ax_rows) = plt.subplots(1, 2, figsize=(6.8, 2.7))
     d = np.array(result["d"])
-    for (name, work), color in zip(result["work"].items(), ("tab:red", "tab:green", "tab:purple")):
-        ax_time.plot(d, np.array(result[name]) * 1e6, "o-", color=color, label=name, ms=4)
-        ax_rows.plot(d, work, "o-", color=color, label=name, ms=4)
+    styles = (("tab:red", "o"), ("tab:green", "s"), ("tab:orange", "^"), ("tab:purple", "x"))   # the two k + 1 cross
+    for (name, work), (color, marker) in zip(result["work"].items(), styles):
+        ax_time.plot(d, np.array(result[name]) * 1e6, "-", marker=marker, color=color, label=name, ms=4)
+        ax_rows.plot(d, work, "-", marker=marker, color=color, label=name, ms=4)
     ax_rows.plot(d, np.log2(d), ":", color="gray", label=r"$\log_2 d$")
     ax_time.set(ylabel="µs per training pair", title=f"Measured time of one SGD step ($h={h}$)")
     ax_rows.set(ylabel="vectors of length $h$ per pair", title="Work per pair (rows read and updated)")

@@ -14,28 +14,31 @@ def error_table(title: str, errors: dict[str, float]) -> str:
 
 def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
     """By vocabulary size: the balanced tree's path (log2 d inner nodes) and its speed-up in vectors per pair over
-    the flat softmax (d / log2 d); the Huffman tree's mean path over Zipf-distributed word counts, and its own."""
+    the flat softmax (d / log2 d); the Huffman tree's mean path over Zipf-distributed word counts, and its own.
+    Each speed-up divides d by the path as printed, so the page's numbers divide to the page's results."""
     rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}{'d / Huffman':>13}"]
     for d in ds:
         counts = zipf_counts(d)
-        mean_path = np.average(huffman_tree(counts).lengths, weights=counts)
-        rows.append(f"{d:>10,}{np.log2(d):>8.1f}{d / np.log2(d):>12,.0f}{mean_path:>19.2f}{d / mean_path:>13,.0f}")
+        balanced, mean_path = round(np.log2(d), 1), round(np.average(huffman_tree(counts).lengths, weights=counts), 2)
+        rows.append(f"{d:>10,}{balanced:>8.1f}{d / balanced:>12,.0f}{mean_path:>19.2f}{d / mean_path:>13,.0f}")
     return "\n".join(rows)
 
 
-def timing_table(timing: dict, methods=("full softmax", "hierarchical softmax", "negative sampling")) -> str:
-    """Microseconds per training pair of each method by vocabulary size d; the slopes of log time on log d between
-    consecutive sizes, beside those of the work the counts predict (word2vec.benchmark's "work"); max/min."""
-    sizes = timing["d"]
-    rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>22}" for m in methods)]
-    rows += [f"{d:>10,}" + "".join(f"{timing[m][i] * 1e6:>22.1f}" for m in methods) for i, d in enumerate(sizes)]
-    for label, values in (("slopes", timing), ("counts", timing["work"])):
+def timing_table(timing: dict) -> str:
+    """Microseconds per training pair of each method (the keys of timing["work"]) by vocabulary size d; the slopes
+    of log time on log d between consecutive sizes, beside those of the work the counts predict (word2vec.benchmark's
+    "work"); max/min. Slopes and max/min are of the times as printed, so a reader's arithmetic gives the same."""
+    sizes, methods = timing["d"], list(timing["work"])
+    shown = {m: [round(seconds * 1e6, 1) for seconds in timing[m]] for m in methods}   # µs, as printed
+    rows = ["µs per training pair:", f"{'d':>10}" + "".join(f"{m:>21}" for m in methods)]
+    rows += [f"{d:>10,}" + "".join(f"{shown[m][i]:>21.1f}" for m in methods) for i, d in enumerate(sizes)]
+    for label, values in (("slopes", shown), ("counts", timing["work"])):
         slopes = [np.diff(np.log(values[m])) / np.diff(np.log(sizes)) for m in methods]
-        rows.append(f"{label:>10}" + "".join(f"{' '.join(f'{round(x, 1) + 0.0:+.1f}' for x in s):>22}"
+        rows.append(f"{label:>10}" + "".join(f"{' '.join(f'{round(x, 1) + 0.0:+.1f}' for x in s):>21}"
                                              for s in slopes))   # + 0.0: no "-0.0"
-    rows.append(f"{'max/min':>10}" + "".join(f"{max(timing[m]) / min(timing[m]):>22.1f}" for m in methods))
+    rows.append(f"{'max/min':>10}" + "".join(f"{max(shown[m]) / min(shown[m]):>21.1f}" for m in methods))
     rows.append("(slopes: of log time against log d, between consecutive sizes; counts: the same of the vectors\n"
-                " read and updated per pair, right panel: d, the mean Huffman path, k + 1)")
+                " read and updated per pair, right panel: d, the mean Huffman path unrounded, k + 1, k + 1)")
     return "\n".join(rows)
 
 
