@@ -76,7 +76,8 @@ def title_block(nb) -> tuple[dict[str, str], str]:
     """The notebook's first cell split in two: its title, name and collaborators (keys "title", "name",
     "collaborators"; a line the student deleted is missing), and the rest of the cell."""
     source = nb.cells[0].source
-    fields = {(m["field"] or "title").lower(): (m["title"] or m["value"]).strip() for m in TITLE_LINE.finditer(source)}
+    fields = {m["field"].lower() if m["field"] else "title": (m["value"] if m["field"] else m["title"]).strip()
+              for m in TITLE_LINE.finditer(source)}
     return fields, TITLE_LINE.sub("", source).strip()
 
 
