@@ -6,12 +6,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# requirements.lock pins every package at the version the tests passed with, for CPython $(LOCK_PYTHON) (any patch
+# release) on x86-64 Linux; `make lock` writes it from requirements.txt. Elsewhere .venv gets requirements.txt's ranges.
+LOCK := requirements.lock
+LOCK_PYTHON := 3.11
+LOCK_TARGET := --python-version $(LOCK_PYTHON) --python-platform x86_64-unknown-linux-gnu
+ON_LOCK_TARGET := import platform as p, sys; sys.exit((p.python_version().rsplit(".", 1)[0], sys.platform, \
+                  p.machine()) != ("$(LOCK_PYTHON)", "linux", "x86_64"))
 SYSTEM_PACKAGES := $(shell grep -v '^\#' tools/system-packages.txt)
 
 # HW5_SMOKE=1 make (or make notebook pdf lab) shrinks every cell to about a minute and writes to build/smoke/,
 # leaving the committed notebook, run and PDF untouched; only hw5.render.notebook.smoke_mode reads the variable.
 
-.PHONY: all help setup system venv data notebook pdf test lab kernel retrain classifier bench evaluate clean
+.PHONY: all help setup system venv lock data notebook pdf test lab kernel retrain classifier bench scores clean
 
 all: setup data notebook pdf ## Everything: set up, get the data, run all cells, render the PDF
 
@@ -23,14 +30,21 @@ setup: system venv ## Install system packages (Debian/Ubuntu) and the Python env
 system: ## Install missing system packages with apt-get (as root or via sudo); elsewhere say what to install
 	@bash tools/system-packages.sh $(SYSTEM_PACKAGES)
 
-venv: $(VENV)/.installed ## Create .venv from requirements.txt and register its Jupyter kernel "hw5"
+venv: $(VENV)/.installed ## Create .venv from requirements.lock (again when it changes); register its kernel "hw5"
 
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.txt $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	if $(PY) -c '$(ON_LOCK_TARGET)'; then $(PY) -m pip install --quiet -r $(LOCK); else \
+	    echo "note: $(LOCK) is for CPython $(LOCK_PYTHON) on x86-64 Linux; installing the newest versions" \
+	         "within requirements.txt's ranges instead, which the tests have not run with"; \
+	    $(PY) -m pip install --quiet -r requirements.txt; fi
 	$(PY) -m ipykernel install --sys-prefix --name hw5 --display-name "Python (hw5)" >/dev/null
 	touch $@
+
+lock: ## Pin requirements.txt's packages in requirements.lock (kept pins stay; delete the lock for all newest)
+	$(PYTHON) -m venv build/uv && build/uv/bin/python -m pip install --quiet uv
+	build/uv/bin/uv pip compile --quiet --no-annotate --custom-compile-command "make lock" $(LOCK_TARGET) \
+	    requirements.txt --output-file $(LOCK)
 
 data: venv ## Put FashionMNIST under data/ (from Debian's package offline, else downloaded)
 	$(PY) -m hw5.answers.data
@@ -44,8 +58,8 @@ pdf: venv ## Render the executed notebook to writeup/hw5.pdf (build/smoke/hw5.pd
 test: setup data ## Set up, then run the tests
 	$(PY) -m pytest
 
-lab: setup data ## Open JupyterLab on hw5.ipynb with the project's kernel (headless: prints the URL to open)
-	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) hw5.ipynb
+lab: setup data ## Open hw5.ipynb in JupyterLab with the project's kernel (no browser: prints the URL that opens it)
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) --LabApp.default_url=/lab/tree/hw5.ipynb
 
 kernel: venv ## Register the "hw5" kernel for your own Jupyter (user-wide)
 	$(PY) -m ipykernel install --user --name hw5 --display-name "Python (hw5)"
@@ -61,7 +75,7 @@ classifier: setup data ## Retrain the cached quality classifier (hw5/appendix/as
 bench: setup data ## Training speed (fp32) against a straightforward PyTorch port, side by side (JSON last line)
 	$(PY) -m hw5.appendix.bench
 
-evaluate: setup data ## The committed run's final losses and sample quality, beside its two reference points (JSON)
+scores: venv ## Print the committed run's stored final losses and sample quality, and its reference points (JSON)
 	$(PY) -m hw5.train --run-dir runs/dcgan --show
 
 clean: ## Remove build output and smoke results (keeps .venv, data/ and the committed run)

@@ -21,6 +21,7 @@ APPENDIX = "Appendix: beyond the assignment"
 REQUIRED_PAGES = 13
 APPENDIX_PAGES = 5   # then the references
 TOTAL_PAGES = 19
+STUDENT = "Ada Lovelace"   # the smoke build's name, put in place of the placeholder as a student would
 
 
 def pdf_pages(pdf) -> list[str]:
@@ -30,7 +31,7 @@ def pdf_pages(pdf) -> list[str]:
 
 @pytest.fixture(scope="module")
 def smoke_build(tmp_path_factory):
-    """hw5.ipynb executed with HW5_SMOKE=1 (nbclient), then rendered to PDF; built once for the module."""
+    """hw5.ipynb executed with HW5_SMOKE=1 (nbclient), then named and rendered to PDF; built once for the module."""
     out = tmp_path_factory.mktemp("smoke")
     mp = pytest.MonkeyPatch()
     mp.setenv("HW5_SMOKE", "1")
@@ -38,6 +39,9 @@ def smoke_build(tmp_path_factory):
         notebook = writeup.execute(ROOT / "hw5.ipynb", out / "hw5.ipynb")
     finally:
         mp.undo()
+    named = nbformat.read(notebook, as_version=4)   # a student's one edit: the name in the first cell
+    named.cells[0].source = named.cells[0].source.replace(writeup.PLACEHOLDER_NAME, STUDENT)
+    nbformat.write(named, notebook)
     pdf = writeup.render_pdf(notebook, out / "hw5.pdf")
     return nbformat.read(notebook, as_version=4), pdf, pdf_pages(pdf)
 
@@ -83,13 +87,16 @@ def test_the_graded_code_is_on_the_page_under_its_part(smoke_build):
         assert part(start) < text.find(definition) < part(end), definition
 
 
-def test_pdf_front_shows_name_collaborators_and_sources_and_no_instructions(smoke_build):
+def test_pdf_title_block_is_the_first_cells_title_name_and_collaborators_once(smoke_build):
     nb, _, pages = smoke_build
     front = pages[0]
-    assert nb.metadata["authors"][0]["name"] in front and "Collaborators:" in front and "Sources:" in front
-    assert "import" not in front   # the set-up cell's imports stay off the page
+    fields, _ = writeup.title_block(nb)
+    assert fields["name"] == STUDENT and front.lstrip().startswith(fields["title"])
+    for line in (STUDENT, f"Collaborators: {fields['collaborators']}"):
+        assert front.count(line) == 1, line   # in the title block, and not again in the cell's text below it
+    assert "Sources:" in front and "import" not in front   # the set-up cell's imports stay off the page
     text = "\f".join(pages)
-    for instruction in ("Edit this line", "mode:", "run directory:", "README"):
+    for instruction in (writeup.PLACEHOLDER_NAME, "Edit this line", "mode:", "run directory:", "README"):
         assert instruction not in text, instruction
 
 
@@ -104,19 +111,32 @@ def test_the_committed_pdf_answers_in_13_pages_then_5_of_appendix_and_the_refere
     assert len(pages) <= TOTAL_PAGES
 
 
-def test_notebook_names_title_author_and_collaborators():
+def test_the_first_cell_holds_title_name_and_collaborators_and_nothing_else_does():
     nb = nbformat.read(ROOT / "hw5.ipynb", as_version=4)
-    assert nb.metadata["title"] and nb.metadata["authors"][0]["name"]
-    assert "Collaborators:" in nb.cells[0].source
+    fields, rest = writeup.title_block(nb)
+    assert fields.keys() == {"title", "name", "collaborators"} and all(fields.values())
+    assert fields["name"] == writeup.PLACEHOLDER_NAME and rest.startswith("**Sources:**")
+    assert "authors" not in nb.metadata and "title" not in nb.metadata   # one place for each
     assert nb.metadata["kernelspec"]["name"] == writeup.KERNEL
 
 
-def test_a_placeholder_name_is_warned_about_and_a_real_one_is_not():
+def test_the_title_block_is_split_off_the_first_cell_whatever_the_student_left():
+    cell = "# Homework\n\n**Name:**  Ada Lovelace \n\n**Collaborators:** Alan Turing (Q2).\n\n**Sources:** notes."
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cell)])
+    assert writeup.title_block(nb) == ({"title": "Homework", "name": "Ada Lovelace",
+                                        "collaborators": "Alan Turing (Q2)."}, "**Sources:** notes.")
+    nb.cells[0].source = "**Sources:** notes."
+    assert writeup.title_block(nb) == ({}, "**Sources:** notes.")
+
+
+def test_a_placeholder_or_missing_name_is_warned_about_and_a_real_one_is_not():
     nb = nbformat.read(ROOT / "hw5.ipynb", as_version=4)
-    nb.metadata["authors"] = [{"name": writeup.PLACEHOLDER_AUTHOR}]
-    assert "put your name" in writeup.placeholder_warning(nb)
-    nb.metadata["authors"] = [{"name": "Ada Lovelace"}]
+    placeholder = nb.cells[0].source
+    assert "put yours on the line \"**Name:**\"" in writeup.placeholder_warning(nb)
+    nb.cells[0].source = placeholder.replace(writeup.PLACEHOLDER_NAME, STUDENT)
     assert writeup.placeholder_warning(nb) is None
+    nb.cells[0].source = placeholder.replace(f"**Name:** {writeup.PLACEHOLDER_NAME}", "")
+    assert "name is 'missing'" in writeup.placeholder_warning(nb)
 
 
 def test_missing_tex_is_one_clear_error(tmp_path, monkeypatch):

@@ -25,7 +25,9 @@ from .notebook import SMOKE_DIR, smoke_mode
 KERNEL = "hw5"  # the project's kernel, registered in .venv by `make`
 TEMPLATE = ROOT / "writeup" / "hw5.tex.j2"
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
-PLACEHOLDER_AUTHOR = "Student Name"  # hw5.ipynb's metadata "authors" until the student sets it (README)
+PLACEHOLDER_NAME = "Student Name"  # the name in hw5.ipynb's first cell until the student puts theirs (README)
+# the first cell's title block: "# Title", "**Name:** ...", "**Collaborators:** ...", a line each
+TITLE_LINE = re.compile(r"^(?:# (?P<title>.*)|\*\*(?P<field>Name|Collaborators):\*\*(?P<value>.*))\n?", re.M)
 WIDGET = "application/vnd.jupyter.widget-view+json"   # an output that shows a live widget
 PDF_CONFIG = {   # nbconvert's settings: our template, without prompts or the cells tagged to leave out
     "TemplateExporter": dict(exclude_input_prompt=True, exclude_output_prompt=True,
@@ -71,13 +73,23 @@ class CheckedPDFExporter(PDFExporter):
         return done
 
 
+def title_block(nb) -> tuple[dict[str, str], str]:
+    """The notebook's first cell split in two: its title, name and collaborators (keys "title", "name",
+    "collaborators"; a line the student deleted is missing), and the rest of the cell."""
+    source = nb.cells[0].source
+    fields = {m["field"].lower() if m["field"] else "title": (m["value"] if m["field"] else m["title"]).strip()
+              for m in TITLE_LINE.finditer(source)}
+    return fields, TITLE_LINE.sub("", source).strip()
+
+
 def placeholder_warning(nb) -> str | None:
-    """A warning while the notebook's author is still the placeholder (the PDF is built all the same)."""
-    names = [author.get("name", "") for author in nb.metadata.get("authors", [])]
-    if names and all(name and name != PLACEHOLDER_AUTHOR for name in names):
+    """A warning while the name in the notebook's first cell is missing or the placeholder (the PDF is built all the
+    same)."""
+    name = title_block(nb)[0].get("name", "")
+    if name and name != PLACEHOLDER_NAME:
         return None
-    return (f"warning: the PDF's author is {', '.join(names) or 'missing'!r}: put your name in hw5.ipynb's "
-            f"metadata, \"authors\" (README.md, \"Your name and collaborators\")\n")
+    return (f"warning: the PDF's name is {name or 'missing'!r}: put yours on the line \"**Name:**\" at the top of "
+            f"hw5.ipynb, its first cell (README.md)\n")
 
 
 def render_pdf(notebook: Path, pdf: Path) -> Path:
@@ -89,9 +101,11 @@ def render_pdf(notebook: Path, pdf: Path) -> Path:
                            f"pandoc and the DejaVu fonts elsewhere")
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
+    title, nb.cells[0].source = title_block(nb)   # the template sets the title block; the cell keeps the rest
     try:
         body, _ = CheckedPDFExporter(config=Config(PDF_CONFIG)).from_notebook_node(
-            nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.resolve().parent)}})
+            nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.resolve().parent)},
+                           "title_block": title})
     except LatexFailed as err:
         raise WriteupError(f"XeLaTeX failed on {notebook}; {pdf} is left as it was. Its log ends:\n"
                            + "\n".join(err.output.splitlines()[-30:])) from err
