@@ -68,11 +68,14 @@ def test_the_environment_holds_exactly_the_locked_versions():
     assert installed == locked(), "run `make venv` after `touch requirements.lock`"
 
 
-def test_the_training_hours_stated_are_the_committed_runs():
+def test_the_training_hours_and_speed_stated_are_the_committed_runs():
     history = json.loads((RUN_DIR / "history.json").read_text())
-    hours = sum(epoch["seconds"] for epoch in history["epochs"]) / 3600
-    stated = [h for path in (README, *DOCS) for h in re.findall(r"(\d+\.\d) hours of training", path.read_text())]
-    assert stated and set(stated) == {f"{hours:.1f}"}
+    seconds = sum(epoch["seconds"] for epoch in history["epochs"])
+    texts = [path.read_text() for path in (README, *DOCS)]
+    stated = [h for text in texts for h in re.findall(r"(\d+\.\d) hours of training", text)]
+    assert stated and set(stated) == {f"{seconds / 3600:.1f}"}
+    speeds = [s for text in texts for s in re.findall(r"(\d+)\s+images/s", text.split("## Retraining")[0])]
+    assert speeds and set(speeds) == {f"{history['epochs_done'] * history['num_images'] / seconds:.0f}"}
 
 
 def layout_entries() -> dict[str, str]:
