@@ -29,3 +29,10 @@ def test_step_correlation_is_the_sign_of_how_the_losses_move_together():
     x = np.random.default_rng(0).normal(size=500)
     assert dynamics.step_correlation(x, -2 * x) == pytest.approx(-1)
     assert dynamics.step_correlation(x, x + 1) == pytest.approx(1)
+
+
+def test_step_values_are_the_steps_of_the_asked_epochs():
+    steps = np.arange(3 * 4, dtype=float)
+    history = history_from(steps, -steps, steps_per_epoch=4)
+    assert dynamics.step_values(history, "d_loss", 2, 3).tolist() == list(range(4, 12))
+    assert dynamics.step_losses(history, 1, 1)[1].tolist() == [0, -1, -2, -3]

@@ -12,6 +12,14 @@ def test_reversible_block_inverse_jacobian_and_log_det(m, n):
     assert len(errors) == 4 and max(errors.values()) < 1e-12, errors
 
 
+def test_the_log_det_rows_print_the_blocks_own_value_which_is_not_zero():
+    torch.manual_seed(0)
+    block = reversible.ReversibleBlock(3, 4).double()   # as numeric_checks draws it
+    rows = list(reversible.numeric_checks(3, 4, seed=0))
+    value = float(block.log_abs_det().detach())
+    assert abs(value) > 0.1 and f"log|det J| = {value:+.3f}" in rows[2] and f"= {-value:+.3f}" in rows[3]
+
+
 def test_jacobian_formula_would_catch_a_misplaced_block():
     torch.manual_seed(0)
     block = reversible.ReversibleBlock(3, 2).double()

@@ -1,4 +1,6 @@
 """The text tables the notebook prints."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -43,6 +45,24 @@ def test_layer_rows_count_every_parameter_and_restore_the_mode():
     assert sum(count for *_, count in rows) == sum(p.numel() for p in g.parameters()) and g.training
 
 
+
+def test_layer_table_gives_parameter_free_layers_that_keep_the_shape_the_row_before_them():
+    from hw5.answers.models import Discriminator
+    lines = tables.layer_table(Discriminator(), torch.zeros(1, 1, 28, 28)).splitlines()
+    assert [line.split("  ")[0] for line in lines] == [
+        "layer", "features.0-2 (Conv2d, LeakyReLU, Dropout)", "features.3-5 (Conv2d, LeakyReLU, Dropout)",
+        "features.6 (Flatten)", "classify (Linear)", "total"]            # Flatten changes the shape: a row of its own
+    assert lines[2].split()[-4:] == ["(128,", "7,", "7)", "204,928"] and lines[-1].split() == ["total", "212,865"]
+
+
+def test_linear_stem_is_one_matrix_of_rank_100_and_would_see_a_non_linearity():
+    from hw5.answers.models import Generator
+    generator = Generator(100)
+    numbers = lambda text: (int(re.search(r"rank (\d+)", text)[1]), float(re.search(r"error (\S+),", text)[1]))
+    rank, error = numbers(tables.linear_stem(generator, 100))
+    assert rank == 100 and error < 1e-12
+    generator.project = torch.nn.Sequential(generator.project, torch.nn.LeakyReLU(0.3))   # the tutorial's order
+    assert numbers(tables.linear_stem(generator, 100))[1] > 1e-3
 
 def test_timing_table_gives_the_slope_between_consecutive_sizes_beside_the_counts_and_each_methods_spread():
     timing = {"d": [10, 100, 1000, 10000], "full softmax": [1e-6, 1e-6, 1e-5, 1e-4],

@@ -56,13 +56,14 @@ def numeric_checks(m: int = 3, n: int = 4, batch: int = 64, seed: int = 0) -> di
         references = torch.stack([block.jacobian_autograd(zi, ui) for zi, ui in zip(z[:8], u[:8])])  # (8, m+n, m+n)
         formulas = torch.stack([block.jacobian_formula(ui) for ui in u[:8]])
         inverses = torch.stack([block.jacobian_autograd(xi, vi, inverse=True) for xi, vi in zip(x[:8], v[:8])])
-        det_errors = torch.linalg.slogdet(references)[1] - block.log_abs_det()
-        inverse_det_errors = torch.linalg.slogdet(inverses)[1] + block.log_abs_det()
+        log_det = block.log_abs_det()   # printed beside its checks: alpha, beta are random, so it is not 0
+        det_errors = torch.linalg.slogdet(references)[1] - log_det
+        inverse_det_errors = torch.linalg.slogdet(inverses)[1] + log_det
     largest = lambda difference: float(difference.abs().max())
     return {"round trip (z,u) -> (x,v) -> (z,u)": largest(torch.cat([z - z_back, u - u_back], 1)),
             "Jacobian: jacrev vs block formula": largest(references - formulas),
-            "log|det J|: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": largest(det_errors),
-            "log|det J^-1|: slogdet(jacrev of inverse) vs -(the same)": largest(inverse_det_errors)}
+            f"log|det J| = {log_det:+.3f}: slogdet(jacrev) vs sum log|alpha|+sum log|beta|": largest(det_errors),
+            f"log|det J^-1| = {-log_det:+.3f}: slogdet(jacrev of inverse) vs -(that)": largest(inverse_det_errors)}
 
 
 def symbolic_check(m: int = 2, n: int = 2) -> dict[str, sympy.Expr]:

@@ -6,11 +6,15 @@ import numpy as np
 WINDOW = 10   # epochs a row of the loss summary covers
 
 
+def step_values(history: dict, key: str, first: int, last: int) -> np.ndarray:
+    """The per-step record `key` (d_loss, g_loss, d_real, d_fake) of epochs first..last (1-based, inclusive)."""
+    ends = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
+    return np.array(history[f"{key}_per_step"][ends[first - 1]:ends[last]])
+
+
 def step_losses(history: dict, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """The per-step L_D and L_G of epochs first..last (1-based, inclusive)."""
-    ends = np.cumsum([0] + [e["steps"] for e in history["epochs"]])
-    steps = slice(ends[first - 1], ends[last])
-    return np.array(history["d_loss_per_step"][steps]), np.array(history["g_loss_per_step"][steps])
+    return step_values(history, "d_loss", first, last), step_values(history, "g_loss", first, last)
 
 
 def step_correlation(d_steps: np.ndarray, g_steps: np.ndarray) -> float:

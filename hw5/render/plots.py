@@ -4,6 +4,7 @@ so grids from different epochs can be compared by eye."""
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from torchvision.utils import make_grid
 
@@ -55,25 +56,26 @@ def plot_real_images(images: torch.Tensor, labels: torch.Tensor, class_names: tu
     return fig
 
 
-def plot_sample_grids(samples: torch.Tensor, epochs: list[int]) -> Figure:
-    """One 4x4 grid of G(fixed noise) per epoch in `epochs` (1-based), side by side, as large
-    as a page's width allows; samples is (E, k, 1, 28, 28)."""
-    fig, axes = plt.subplots(1, len(epochs), figsize=(2.5 * len(epochs), 2.6), squeeze=False,
-                             gridspec_kw={"wspace": 0.04})
-    for ax, epoch in zip(axes[0], epochs):
-        grid = tile(samples[epoch - 1], ncols=int(np.ceil(np.sqrt(samples.shape[1]))))
-        ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="none")
-        ax.set_title(f"$T = {epoch}$ epochs")
-        ax.set_axis_off()
+def plot_sample_grids(samples: torch.Tensor, epochs: list[int], inches: float = 0.62) -> Figure:
+    """Row T: samples[T - 1], G(fixed_noise) as train rendered it after epoch T; one grey scale, -1 black, +1 white."""
+    k = samples.shape[1]
+    fig, axes = plt.subplots(len(epochs), k, figsize=(inches * k + 0.6, inches * len(epochs)), squeeze=False,
+                             gridspec_kw=dict(left=0.6 / (inches * k + 0.6), right=1, bottom=0, top=1,
+                                              wspace=0.04, hspace=0.1))
+    for row, epoch in zip(axes, epochs):
+        row[0].set_ylabel(f"$T = {epoch}$", rotation=0, ha="right", va="center", fontsize=10)
+        for ax, image in zip(row, np.asarray(samples[epoch - 1])):
+            ax.imshow(image[0], cmap="gray", vmin=-1.0, vmax=1.0, interpolation="none")
+            ax.set(xticks=[], yticks=[], frame_on=False)
     return fig
 
 
-def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) -> Figure:
-    """The first `rows` fixed noise vectors (rows) rendered after each of `epochs` (columns)."""
-    picked = samples[[e - 1 for e in epochs], :rows].transpose(0, 1)   # (rows, len(epochs), 1, 28, 28)
-    fig, ax = plt.subplots(figsize=(0.4 * len(epochs) + 0.4, 0.4 * rows + 0.6))
-    labelled_tiles(ax, picked, [""] * rows, [str(e) for e in epochs])
-    ax.set_xlabel("epoch")
+def plot_progression(samples: torch.Tensor, epochs: list[int], vectors: range) -> Figure:
+    """The fixed noise vectors `vectors` (0-based; rows, labelled from 1) rendered after each of `epochs` (columns)."""
+    picked = samples[[e - 1 for e in epochs]][:, list(vectors)].transpose(0, 1)   # (vectors, epochs, 1, 28, 28)
+    fig, ax = plt.subplots(figsize=(0.4 * len(epochs) + 0.4, 0.4 * len(vectors) + 0.6))
+    labelled_tiles(ax, picked, [str(v + 1) for v in vectors], [str(e) for e in epochs])
+    ax.set(xlabel="epoch", ylabel="vector")
     ax.set_title("Each row: one fixed noise vector over training")
     return fig
 
@@ -81,7 +83,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], rows: int = 6) ->
 def plot_losses(history: History) -> Figure:
     """Both players' losses against epochs: left the epoch means, right every step of each player, all with the
     loss's value in a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
-    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.7))
+    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.3))
     ax_mean = ax_steps.pop("mean")
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
@@ -95,12 +97,14 @@ def plot_losses(history: History) -> Figure:
         ax_steps[key].set(ylabel=name, ylim=(0, max(history[f"{key}_per_step"]) * 1.1))
         for ax in (ax_mean, ax_steps[key]):
             ax.axhline(balanced[0], color=dark, ls="--", lw=1.2, label=f"{name} {half}: {balanced[1]}")
-    g_steps = history["g_loss_per_step"]
-    highest = int(np.argmax(g_steps))   # the run's highest step loss, which (f) quotes
-    ax_steps["g_loss"].annotate(f"highest: {g_steps[highest]:.2f}, epoch {np.ceil(step_epoch[highest]):.0f}",
-                                (step_epoch[highest], g_steps[highest]), xytext=(-8, -2), textcoords="offset points",
-                                ha="right", va="top", fontsize=7)
-    ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(0, max(epochs)))
+    for key, pick, word, side in (("d_loss", np.argmin, "lowest", "left"), ("g_loss", np.argmax, "highest", "right")):
+        steps = history[f"{key}_per_step"]
+        at = int(pick(steps))   # the run's extreme steps, which (f) quotes, ringed
+        ax_steps[key].plot(step_epoch[at], steps[at], "o", ms=5, mfc="none", mec="black", mew=0.8, clip_on=False)
+        ax_steps[key].annotate(f"{word}: {steps[at]:.2f}, epoch {np.ceil(step_epoch[at]):.0f}", (step_epoch[at],
+                               steps[at]), xytext=(8 if side == "left" else -8, 0), textcoords="offset points",
+                               ha=side, va="center" if side == "left" else "top", fontsize=7)
+    ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(-1, max(epochs) + 0.5))
     ax_steps["d_loss"].set_title("every step")
     ax_steps["d_loss"].tick_params(labelbottom=False)
     ax_steps["g_loss"].set_xlabel("epoch")
@@ -175,21 +179,24 @@ def plot_class_gallery(images: torch.Tensor, classes: torch.Tensor, class_names:
 
 
 def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: int) -> Figure:
-    """Left: log10 of generated/real power over the frequency plane after `epoch`, zero frequency in the middle
-    (red: more than real images, blue: less). Right: the checkerboard frequencies' ratio (E, H, W) by epoch."""
+    """Left: generated/real power over the frequency plane after `epoch`, zero frequency in the middle (red: more
+    than real images, blue: less), on a log colour scale that ends at the largest ratio and its inverse, both
+    labelled: no value is clipped. Right: the checkerboard frequencies' ratio (E, H, W) by epoch."""
     ratio = torch.as_tensor(ratio, dtype=torch.float64).clone().numpy()
     ratio[0, 0] = np.nan   # zero frequency: 0/0 once each image is centred on its mean, rounding noise (grey)
-    shifted = np.log10(np.fft.fftshift(ratio))
+    shifted = np.fft.fftshift(ratio)
     h, w = shifted.shape
-    limit = np.nanmax(np.abs(shifted))
+    peak = np.nanmax(np.maximum(shifted, 1 / shifted))   # the ratio furthest from 1, either way
     colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
     fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 2.7), gridspec_kw={"width_ratios": [1, 1.15]})
-    image = ax_map.imshow(shifted, cmap=colours, vmin=-limit, vmax=limit, interpolation="none",
+    image = ax_map.imshow(shifted, cmap=colours, norm=LogNorm(1 / peak, peak), interpolation="none",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]
     ax_map.set(xticks=ticks, yticks=ticks, xlabel="cycles per image, across", ylabel="cycles per image, down",
                title=f"After epoch {epoch}: generated / real")
-    fig.colorbar(image, ax=ax_map, label=r"$\log_{10}$ power ratio", shrink=0.85)
+    bar = fig.colorbar(image, ax=ax_map, label="power ratio (log scale)", shrink=0.85)
+    bar.set_ticks([1 / peak, 1, peak], labels=[f"{1 / peak:.2g}", "1", f"{peak:.2g}"])
+    bar.minorticks_off()
     epochs = np.arange(1, len(ratio_by_epoch) + 1)
     for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue"),
                           ((h // 4, -(w // 4)), "tab:purple")):

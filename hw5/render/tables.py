@@ -1,4 +1,6 @@
 """The notebook's text tables: Q2's tree and timings, a model's layers, a run's provenance, scores and spectrum."""
+import copy
+
 import numpy as np
 import torch
 
@@ -58,13 +60,43 @@ def layer_rows(model: torch.nn.Module, example: torch.Tensor) -> list[tuple[str,
 
 
 def layer_table(model: torch.nn.Module, example: torch.Tensor) -> str:
-    """One row per leaf layer: output shape (for one example) and parameter count, then the total."""
-    rows = layer_rows(model, example)
-    width = max(len(f"{name} ({kind})") for name, kind, _, _ in rows)
+    """One row per layer, output shape (for one example) and parameter count; a layer without parameters that
+    keeps its input's shape (an activation, dropout) shares the row of the layer before it. Then the total."""
+    rows = []   # [first name, last name, types, shape, parameters]
+    for name, kind, shape, count in layer_rows(model, example):
+        if rows and count == 0 and shape == rows[-1][3]:
+            rows[-1][1:3] = [name, rows[-1][2] + [kind]]
+        else:
+            rows.append([name, name, [kind], shape, count])
+    labels = [f"{first}{'-' + last.rsplit('.', 1)[1] if last != first else ''} ({', '.join(kinds)})"
+              for first, last, kinds, _, _ in rows]
+    width = max(map(len, labels))
     lines = [f"{'layer':<{width}}  {'output shape':<16}{'parameters':>12}"]
-    lines += [f"{f'{name} ({kind})':<{width}}  {str(shape):<16}{count:>12,}" for name, kind, shape, count in rows]
-    lines.append(f"{'total':<{width}}  {'':<16}{sum(r[3] for r in rows):>12,}")
+    lines += [f"{label:<{width}}  {str(shape):<16}{count:>12,}" for label, (*_, shape, count) in zip(labels, rows)]
+    lines.append(f"{'total':<{width}}  {'':<16}{sum(row[4] for row in rows):>12,}")
     return "\n".join(lines)
+
+
+@torch.no_grad()
+def linear_stem(generator: torch.nn.Module, latent_dim: int, samples: int = 64, seed: int = 0) -> str:
+    """G's bias-free dense layer, reshape and first transposed convolution, nothing non-linear between them: the
+    map from z to that convolution's output (before BatchNorm) as one matrix A, whose columns are its values at the
+    unit vectors; A's rank, and how closely A z gives the map's value at random z, in float64 (to rounding, if the
+    map is linear)."""
+    g = copy.deepcopy(generator).double().eval()
+
+    def stem(z: torch.Tensor) -> torch.Tensor:   # upsample.0's output in G's own forward pass, (B, 128 * 7 * 7)
+        caught = []
+        hook = g.upsample[0].register_forward_hook(lambda layer, inputs, output: caught.append(output.flatten(1)))
+        g(z)
+        hook.remove()
+        return caught[0]
+
+    matrix = stem(torch.eye(latent_dim, dtype=torch.float64)).T                     # (6272, latent_dim)
+    z = torch.randn(samples, latent_dim, generator=torch.Generator().manual_seed(seed)).double()
+    error = float((stem(z) - z @ matrix.T).abs().max() / stem(z).abs().max())
+    return (f"pre-BN output of upsample.0 = A z: A {tuple(matrix.shape)}, rank {torch.linalg.matrix_rank(matrix)}, "
+            f"relative error {error:.0e}, {samples} random z")
 
 
 def run_summary(history: History, code: dict) -> str:
