@@ -119,3 +119,9 @@ def test_excess_power_table_reads_both_diagonals_and_names_the_strongest_frequen
     assert lines[2].split() == ["l", "=", "0", "l", "=", "7", "l", "=", "-7", "l", "=", "14"]
     assert lines[4].split()[3:] == ["1.0", "1.0", "9.0", "1.0"] and lines[5].split()[-1] == "3.0"
     assert lines[-1] == "strongest: 9.0 at k = 7, l = -7; median over all 783 frequencies: 1.00"
+
+
+def test_training_code_lists_whole_files_then_each_files_definitions():
+    files = {"a.py": None, "b.py": ("f", "g"), "c.py": None}
+    assert tables.training_code(files).splitlines() == [
+        "fingerprinted (provenance.TRAINING_CODE):", "  all of a.py, c.py", "  b.py: f, g"]

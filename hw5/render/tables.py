@@ -99,6 +99,13 @@ def linear_stem(generator: torch.nn.Module, latent_dim: int, samples: int = 64, 
             f"relative error {error:.0e}, {samples} random z")
 
 
+def training_code(files: dict) -> str:
+    """What a run's fingerprint covers (hw5.train.provenance.TRAINING_CODE): per file, its definitions or all."""
+    whole = [path for path, names in files.items() if names is None]
+    lines = [f"  {path}: {', '.join(names)}" for path, names in files.items() if names is not None]
+    return "\n".join(["fingerprinted (provenance.TRAINING_CODE):", f"  all of {', '.join(whole)}", *lines])
+
+
 def run_summary(history: History, code: dict) -> str:
     """Where a run came from: its size and training time (the mean epoch times the epochs; the median, which other
     load slows less), then per training session (start or resumption) its epochs, the fingerprint of its training
