@@ -99,22 +99,15 @@ def linear_stem(generator: torch.nn.Module, latent_dim: int, samples: int = 64, 
             f"relative error {error:.0e}, {samples} random z")
 
 
-def training_code(files: dict) -> str:
-    """What a run's fingerprint covers (hw5.train.provenance.TRAINING_CODE): per file, its definitions or all."""
-    whole = [path for path, names in files.items() if names is None]
-    lines = [f"  {path}: {', '.join(names)}" for path, names in files.items() if names is not None]
-    return "\n".join(["fingerprinted (provenance.TRAINING_CODE):", f"  all of {', '.join(whole)}", *lines])
-
-
 def run_summary(history: History, code: dict) -> str:
     """Where a run came from: its size and training time (the mean epoch times the epochs; the median, which other
     load slows less), then per training session (start or resumption) its epochs, the fingerprint of its training
     code, its commit, precision, torch and machine, and last this checkout's fingerprint, `code`
     (hw5.train.provenance.code_fingerprint)."""
     seconds = [e["seconds"] for e in history["epochs"]]
-    lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on "
-             f"{history['num_images']:,} images: {sum(seconds) / 3600:.2f} h of training = {len(seconds)} x mean "
-             f"epoch {np.mean(seconds):.1f} s (median {np.median(seconds):.1f} s)",
+    lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on {history['num_images']:,} "
+             f"images: {sum(seconds) / 3600:.2f} h of training, mean epoch {np.mean(seconds):.1f} s (median "
+             f"{np.median(seconds):.1f} s)",
              f"{'epochs':<8}{'code':<18}{'commit':<9}{'precision':<11}{'torch':<15}machine"]
     ends = [later["start_epoch"] - 1 for later in history["sessions"][1:]] + [history["epochs_done"]]
     for session, last in zip(history["sessions"], ends):
