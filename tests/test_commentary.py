@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from hw5.answers.data import CLASS_NAMES, load_images
-from hw5.appendix.dynamics import step_correlation, step_losses, step_values, windows
+from hw5.appendix.dynamics import step_correlation, step_losses, step_values, surges, windows
 from hw5.appendix.quality import Evaluator
 from hw5.appendix.spectra import excess_power
 from hw5.config import DATA_DIR, ROOT, RUN_DIR, TrainConfig
@@ -91,7 +91,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     checkerboard = excess_by_epoch[:, h // 2, w // 2].numpy()          # period 2 both ways, after every epoch
     strong = int(np.argmax(checkerboard < 10))                          # the first epoch (0-based) under 10x
     flat = excess.flatten()[1:]                                         # without the zero frequency, as the table
-    opening = {key: step_values(history, key, 1, 1) for key in ("d_loss", "g_loss", "d_fake")}   # epoch 1's steps
+    opening = {key: step_values(history, key, 1, 1) for key in ("d_loss", "g_loss")}   # epoch 1's steps
     low, high = int(opening["d_loss"].argmin()), int(opening["g_loss"].argmax())
     others = [e for e in range(2, n + 1) if e != upset + 1]             # every epoch but the opening's and the upset
     calm_d = min(step_values(history, "d_loss", e, e).min() for e in others)
@@ -108,8 +108,7 @@ def commentary_claims(history: dict, excess: torch.Tensor,
                           (d < 2 * ln2).all() and (g > ln2).all()),
         "anticorrelated": ([num(min(corr)), num(max(corr))], max(corr) < 0),
         "opening": ([num(d_steps[0]), num(g_steps[0]), "1", num(opening["d_loss"][low]), str(low + 1),
-                     num(opening["g_loss"][high]), str(high + 1), num(opening["d_fake"][high]), "1", num(d[0]),
-                     num(g[0])],
+                     num(opening["g_loss"][high]), str(high + 1), "1", num(d[0]), num(g[0])],
                     abs(d_steps[0] - 2 * ln2) < 0.05 and abs(g_steps[0] - ln2) < 0.05 and d_steps.argmin() == low),
         "largest-lead": ([str(upset + 1), str(lead + 1), num(d[lead]), num(g[lead]), num(real_p[lead]),
                           num(fake_p[lead])],
@@ -127,8 +126,8 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "fd-vs-losses": ([num(fd[1], 1), "1", num(fd[lead + 1], 1), str(lead + 1), num(fd[30], 1), "30",
                           num(fd[best], 1), str(best)],
                          fd[lead + 1] < fd[1] and plateau_start - 1 <= 30 < best < upset + 1),
-        "surges": (["1", str(beyond[0][0]), str(beyond[0][-1]), str(upset + 1), num(calm_d), num(calm_g)],
-                   surging == [1, upset + 1]),
+        "surges": (["1", str(upset + 1)], surging == [1, upset + 1]
+                   and surges(history)[:2] == (calm_d, calm_g)),   # the range the table's last lines print
         "no-collapse": ([num(coverage[worst], 3), str(worst), num(coverage[n], 3), str(n)], coverage[worst] > 0.8),
         "fd-first-drop": ([num(fd[1], 1), "1", num(fd[5], 1), "5"], max(drops, key=drops.get) == (1, 5)),
         "fd-rises": ([num(100 * rises[0][1], 0), str(rises[0][0]), num(100 * rises[1][1], 0), str(rises[1][0]),

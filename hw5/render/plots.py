@@ -97,13 +97,17 @@ def plot_losses(history: History) -> Figure:
         ax_steps[key].set(ylabel=name, ylim=(0, max(history[f"{key}_per_step"]) * 1.1))
         for ax in (ax_mean, ax_steps[key]):
             ax.axhline(balanced[0], color=dark, ls="--", lw=1.2, label=f"{name} {half}: {balanced[1]}")
-    for key, pick, word, side in (("d_loss", np.argmin, "lowest", "left"), ("g_loss", np.argmax, "highest", "right")):
-        steps = history[f"{key}_per_step"]
-        at = int(pick(steps))   # the run's extreme steps, which (f) quotes, ringed
-        ax_steps[key].plot(step_epoch[at], steps[at], "o", ms=5, mfc="none", mec="black", mew=0.8, clip_on=False)
-        ax_steps[key].annotate(f"{word}: {steps[at]:.2f}, epoch {np.ceil(step_epoch[at]):.0f}", (step_epoch[at],
-                               steps[at]), xytext=(8 if side == "left" else -8, 0), textcoords="offset points",
-                               ha=side, va="center" if side == "left" else "top", fontsize=7)
+    first = history["epochs"][0]["steps"]   # epoch 1's steps; the extreme steps (f) quotes, ringed and labelled
+    for key, at in (("d_loss", np.argmin(history["d_loss_per_step"])),
+                     ("g_loss", np.argmax(history["g_loss_per_step"][:first])),
+                     ("g_loss", np.argmax(history["g_loss_per_step"]))):
+        value, epoch = history[f"{key}_per_step"][at], int(np.ceil(step_epoch[at]))
+        step = at + 1 - sum(e["steps"] for e in history["epochs"][:epoch - 1])
+        left = step_epoch[at] < max(epochs) / 2   # the label on the side with room
+        ax_steps[key].plot(step_epoch[at], value, "o", ms=5, mfc="none", mec="black", mew=0.8, clip_on=False)
+        ax_steps[key].annotate(f"{value:.2f}: epoch {epoch}, step {step}", (step_epoch[at], value),
+                               xytext=(8 if left else -8, 0), textcoords="offset points",
+                               ha="left" if left else "right", va="center" if key == "d_loss" else "top", fontsize=7)
     ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(-1, max(epochs) + 0.5))
     ax_steps["d_loss"].set_title("every step")
     ax_steps["d_loss"].tick_params(labelbottom=False)

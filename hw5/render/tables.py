@@ -17,12 +17,12 @@ def error_table(title: str, errors: dict[str, float]) -> str:
 def huffman_table(ds=(10**3, 10**4, 10**5, 10**6)) -> str:
     """By vocabulary size: the balanced tree's path (log2 d inner nodes) and its speed-up in vectors per pair over
     the flat softmax (d / log2 d); the Huffman tree's mean path over Zipf-distributed word counts, and its own.
-    Each speed-up divides d by the path as printed, so the page's numbers divide to the page's results."""
-    rows = [f"{'d':>10}{'log2 d':>8}{'d / log2 d':>12}{'Huffman mean path':>19}{'d / Huffman':>13}"]
+    Paths to 4 decimals: then d over a path as printed and d over the exact path round to the same speed-up."""
+    rows = [f"{'d':>10}{'log2 d':>9}{'d / log2 d':>12}{'Huffman mean path':>19}{'d / Huffman':>13}"]
     for d in ds:
         counts = zipf_counts(d)
-        balanced, mean_path = round(np.log2(d), 1), round(np.average(huffman_tree(counts).lengths, weights=counts), 2)
-        rows.append(f"{d:>10,}{balanced:>8.1f}{d / balanced:>12,.0f}{mean_path:>19.2f}{d / mean_path:>13,.0f}")
+        balanced, mean_path = np.log2(d), np.average(huffman_tree(counts).lengths, weights=counts)
+        rows.append(f"{d:>10,}{balanced:>9.4f}{d / balanced:>12,.0f}{mean_path:>19.4f}{d / mean_path:>13,.0f}")
     return "\n".join(rows)
 
 
