@@ -8,16 +8,21 @@ import torch
 from hw5.render import tables
 
 
-def test_run_summary_names_each_session_with_its_epochs_code_commit_and_machine():
+def test_training_time_is_the_mean_epoch_times_the_epochs_beside_the_median():
+    history = {"epochs_done": 3, "num_images": 1000,
+               "epochs": [{"steps": 4, "seconds": s} for s in (3000.0, 3600.0, 5400.0)]}
+    assert tables.training_time(history) == ("3 epochs x 4 steps on 1,000 images: 3.33 h of training, "
+                                             "mean epoch 4000.0 s (median 3600.0 s)")
+
+
+def test_sessions_table_names_each_session_with_its_epochs_code_commit_and_machine():
     session = {"device": "cpu", "device_name": "Xeon", "cpu_capability": "AVX512", "threads": 2,
                "precision": "fp32", "torch": "2.9.0"}
-    history = {"epochs_done": 3, "num_images": 1000,
-               "epochs": [{"steps": 4, "seconds": s} for s in (3000.0, 3600.0, 4200.0)],
+    history = {"epochs_done": 3,
                "sessions": [{**session, "start_epoch": 1, "commit": "a" * 40, "code": {"fingerprint": "f" * 16}},
                             {**session, "start_epoch": 3, "commit": None, "device": "cuda",
                              "device_name": "NVIDIA H200"}]}
-    assert tables.run_summary(history, {"fingerprint": "e" * 16}).splitlines() == [
-        "3 epochs x 4 steps on 1,000 images: 3.00 h of training, mean epoch 3600.0 s (median 3600.0 s)",
+    assert tables.sessions_table(history, {"fingerprint": "e" * 16}).splitlines() == [
         "epochs  code              commit   precision  torch          machine",
         "1-2     ffffffffffffffff  aaaaaaa  fp32       2.9.0          cpu: Xeon (AVX512, 2 threads)",
         "3-3     none              none     fp32       2.9.0          cuda: NVIDIA H200",

@@ -83,7 +83,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], vectors: range) -
 def plot_losses(history: History) -> Figure:
     """Both players' losses against epochs: left the epoch means, right every step of each player, all with the
     loss's value in a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
-    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.1))
+    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.6))
     ax_mean = ax_steps.pop("mean")
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
@@ -107,7 +107,7 @@ def plot_losses(history: History) -> Figure:
         ax_steps[key].plot(step_epoch[at], value, "o", ms=5, mfc="none", mec="black", mew=0.8, clip_on=False)
         ax_steps[key].annotate(f"{value:.2f}: epoch {epoch}, step {step}", (step_epoch[at], value),
                                xytext=(8 if left else -8, 0), textcoords="offset points",
-                               ha="left" if left else "right", va="center" if key == "d_loss" else "top", fontsize=7)
+                               ha="left" if left else "right", va="center" if key == "d_loss" else "top", fontsize=8)
     ax_mean.set(ylabel="loss (BCE)", xlabel="epoch", title="epoch means", xlim=(-1, max(epochs) + 0.5))
     ax_steps["d_loss"].set_title("every step")
     ax_steps["d_loss"].tick_params(labelbottom=False)
@@ -192,7 +192,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     h, w = shifted.shape
     peak = np.nanmax(np.maximum(shifted, 1 / shifted))   # the ratio furthest from 1, either way
     colours = plt.get_cmap("RdBu_r").with_extremes(bad="lightgray")
-    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 2.7), gridspec_kw={"width_ratios": [1, 1.15]})
+    fig, (ax_map, ax_epochs) = plt.subplots(1, 2, figsize=(6.8, 2.4), gridspec_kw={"width_ratios": [1, 1.15]})
     image = ax_map.imshow(shifted, cmap=colours, norm=LogNorm(1 / peak, peak), interpolation="none",
                           extent=(-w // 2 - 0.5, w - w // 2 - 0.5, h - h // 2 - 0.5, -h // 2 - 0.5))
     ticks = [-(h // 2), -(h // 4), 0, h // 4]

@@ -99,16 +99,19 @@ def linear_stem(generator: torch.nn.Module, latent_dim: int, samples: int = 64, 
             f"relative error {error:.0e}, {samples} random z")
 
 
-def run_summary(history: History, code: dict) -> str:
-    """Where a run came from: its size and training time (the mean epoch times the epochs; the median, which other
-    load slows less), then per training session (start or resumption) its epochs, the fingerprint of its training
-    code, its commit, precision, torch and machine, and last this checkout's fingerprint, `code`
-    (hw5.train.provenance.code_fingerprint)."""
+def training_time(history: History) -> str:
+    """A run's size and training time: the mean epoch (times the epochs, the hours) and the median, which other load
+    on the machine slows less."""
     seconds = [e["seconds"] for e in history["epochs"]]
-    lines = [f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on {history['num_images']:,} "
-             f"images: {sum(seconds) / 3600:.2f} h of training, mean epoch {np.mean(seconds):.1f} s (median "
-             f"{np.median(seconds):.1f} s)",
-             f"{'epochs':<8}{'code':<18}{'commit':<9}{'precision':<11}{'torch':<15}machine"]
+    return (f"{history['epochs_done']} epochs x {history['epochs'][0]['steps']} steps on {history['num_images']:,} "
+            f"images: {sum(seconds) / 3600:.2f} h of training, mean epoch {np.mean(seconds):.1f} s (median "
+            f"{np.median(seconds):.1f} s)")
+
+
+def sessions_table(history: History, code: dict) -> str:
+    """Per training session (start or resumption) of a run: its epochs, the fingerprint of its training code, its
+    commit, precision, torch and machine; last this checkout's fingerprint, `code` (provenance.code_fingerprint)."""
+    lines = [f"{'epochs':<8}{'code':<18}{'commit':<9}{'precision':<11}{'torch':<15}machine"]
     ends = [later["start_epoch"] - 1 for later in history["sessions"][1:]] + [history["epochs_done"]]
     for session, last in zip(history["sessions"], ends):
         machine = (f"{session['device_name']} ({session['cpu_capability']}, {session['threads']} threads)"
