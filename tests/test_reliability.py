@@ -237,7 +237,7 @@ def test_a_checkpoint_damaged_or_missing_is_one_clear_error_and_changes_no_file(
             "--batch-size", "64", "--eval-samples", "0"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {run_dir} holds 1 finished epochs but no checkpoint.pt to resume from: restore it")
+    assert err.startswith(f"error: {run_dir} has 1 of 3 epochs done but no checkpoint.pt to resume from: restore it")
     assert err.count("\n") == 1 and files(run_dir) == before
 
 

@@ -199,7 +199,7 @@ def plot_excess_power(ratio: torch.Tensor, ratio_by_epoch: torch.Tensor, epoch: 
     ax_map.set(xticks=ticks, yticks=ticks, xlabel="cycles per image, across", ylabel="cycles per image, down",
                title=f"After epoch {epoch}: generated / real")
     bar = fig.colorbar(image, ax=ax_map, label="power ratio (log scale)", shrink=0.85)
-    bar.set_ticks([1 / peak, 1, peak], labels=[f"{1 / peak:.2g}", "1", f"{peak:.2g}"])
+    bar.set_ticks([1 / peak, 1, peak], labels=[f"{1 / peak:.3g}", "1", f"{peak:.3g}"])   # 3 digits: 1/1.84 = 0.543, as printed
     bar.minorticks_off()
     epochs = np.arange(1, len(ratio_by_epoch) + 1)
     for (k, l), color in (((h // 2, w // 2), "tab:red"), ((h // 4, w // 4), "tab:blue"),

@@ -144,9 +144,9 @@ def read_history(run_dir: Path, config: TrainConfig | None = None) -> History | 
     if config is not None:
         check_config(run_dir, history["config"], config)
         if history.get("epochs_done") and not history["finished"] and not (Path(run_dir) / CHECKPOINT).exists():
-            raise RunError(f"{shown(run_dir)} holds {history['epochs_done']} finished epochs but no {CHECKPOINT} to "
-                           f"resume from: restore it (`git checkout -- {shown(run_dir)}` if it was committed), or "
-                           f"delete {shown(run_dir)} to train anew")
+            raise RunError(f"{shown(run_dir)} has {history['epochs_done']} of {history['config']['epochs']} epochs "
+                           f"done but no {CHECKPOINT} to resume from: restore it (`git checkout -- {shown(run_dir)}` if "
+                           f"it was committed), or delete {shown(run_dir)} to train anew")
     return history
 
 
