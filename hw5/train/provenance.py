@@ -134,8 +134,8 @@ def retrain_under_way(retrain_dir: Path = RETRAIN_DIR) -> str | None:
             f"{history['config']['epochs']} epochs done")
 
 
-def training_time(history: History) -> str:
-    """'3.1 hours of training at 268 images/s on AMD EPYC (2 threads)': a run's own, as it recorded them."""
+def retrain_cost(history: History) -> str:
+    """'3.1 hours of training at 268 images/s on AMD EPYC (2 threads)': what the run took, as it recorded it."""
     seconds = sum(epoch["seconds"] for epoch in history["epochs"])
     machines = sorted({f"{s['device_name']} ({s['threads']} threads)" for s in history["sessions"]})
     return (f"{seconds / 3600:.1f} hours of training at {history['epochs_done'] * history['num_images'] / seconds:.0f} "
@@ -159,7 +159,7 @@ def check_shown(run_dir: Path = RUN_DIR, retrain_dir: Path = RETRAIN_DIR) -> Non
                        f"{shown(run_dir)}")
     if history is None:
         raise RunError(f"{shown(run_dir)} holds no run: restore it from git, or `make retrain`")
-    cost = f"; it took {training_time(history)}" if history["epochs"] else ""
+    cost = f"; it took {retrain_cost(history)}" if history["epochs"] else ""
     raise RunError(f"{shown(run_dir)} was not trained by the training code in this checkout ({'; '.join(reasons)}): "
                    f"`make retrain` trains it anew{cost}; `make bench` measures this machine")
 
