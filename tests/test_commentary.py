@@ -93,9 +93,9 @@ def commentary_claims(history: dict, excess: torch.Tensor,
     flat = excess.flatten()[1:]                                         # without the zero frequency, as the table
     opening = {key: step_values(history, key, 1, 1) for key in ("d_loss", "g_loss")}   # epoch 1's steps
     low, high = int(opening["d_loss"].argmin()), int(opening["g_loss"].argmax())
-    others = [e for e in range(2, n + 1) if e != upset + 1]             # every epoch but the opening's and the upset
-    calm_d = min(step_values(history, "d_loss", e, e).min() for e in others)
-    calm_g = max(step_values(history, "g_loss", e, e).max() for e in others)
+    calm = range(2, upset + 1)                                          # between the opening and the upset
+    calm_d = min(step_values(history, "d_loss", e, e).min() for e in calm)
+    calm_g = max(step_values(history, "g_loss", e, e).max() for e in calm)
     beyond = [np.flatnonzero((step_values(history, "d_loss", e, e) < calm_d)
                              | (step_values(history, "g_loss", e, e) > calm_g)) + 1 for e in range(1, n + 1)]
     surging = [e + 1 for e, steps in enumerate(beyond) if len(steps)]    # epochs with a step beyond those extremes
@@ -126,8 +126,9 @@ def commentary_claims(history: dict, excess: torch.Tensor,
         "fd-vs-losses": ([num(fd[1], 1), "1", num(fd[lead + 1], 1), str(lead + 1), num(fd[30], 1), "30",
                           num(fd[best], 1), str(best)],
                          fd[lead + 1] < fd[1] and plateau_start - 1 <= 30 < best < upset + 1),
-        "surges": (["1", str(upset + 1)], surging == [1, upset + 1]
-                   and surges(history)[:2] == (calm_d, calm_g)),   # the range the table's last lines print
+        "surges": (["1", str(upset + 1), "2", str(upset), str(upset + 2), str(n)],
+                   surging == [1, upset + 1] and n == upset + 3           # after the upset, epochs 49 and 50
+                   and surges(history)[1:3] == (calm_d, calm_g)),   # the range the table's last lines print
         "no-collapse": ([num(coverage[worst], 3), str(worst), num(coverage[n], 3), str(n)], coverage[worst] > 0.8),
         "fd-first-drop": ([num(fd[1], 1), "1", num(fd[5], 1), "5"], max(drops, key=drops.get) == (1, 5)),
         "fd-rises": ([num(100 * rises[0][1], 0), str(rises[0][0]), num(100 * rises[1][1], 0), str(rises[1][0]),

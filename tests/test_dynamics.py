@@ -38,13 +38,15 @@ def test_step_values_are_the_steps_of_the_asked_epochs():
     assert dynamics.step_losses(history, 1, 1)[1].tolist() == [0, -1, -2, -3]
 
 
-def test_surges_are_the_steps_beyond_the_range_of_every_epoch_but_the_first_and_the_upset():
+def test_surges_count_the_steps_beyond_the_calm_stretch_between_the_opening_and_the_upset():
     d, g = np.full((4, 5), 1.2), np.full((4, 5), 0.9)     # 4 epochs of 5 steps
     d[0, 1] = 0.3                                          # the opening: epoch 1, step 2
     d[2] = 0.8                                             # epoch 3, the upset: the lowest mean L_D, every step low
-    g[1, 4] = 1.5                                          # the others' highest L_G: epoch 2, step 5
+    g[1, 4] = 1.5                                          # the calm stretch (epoch 2)'s highest L_G
+    g[3, 0] = 1.6                                          # after the upset: one step beyond
     history = history_from(d.ravel(), g.ravel(), steps_per_epoch=5)
-    low, high, beyond = dynamics.surges(history)
-    assert (low, high) == (1.2, 1.5) and {e: s.tolist() for e, s in beyond.items()} == {1: [2], 3: [1, 2, 3, 4, 5]}
-    assert dynamics.loss_summary(history).splitlines()[-1] == (
-        "2 other epochs' steps: L_D >= 1.20, L_G <= 1.50; beyond them: 1 in epoch 1, 5 in epoch 3")
+    calm, low, high, beyond = dynamics.surges(history)
+    assert (list(calm), low, high, beyond) == ([2], 1.2, 1.5, {1: 1, 3: 5, 4: 1})
+    assert dynamics.loss_summary(history).splitlines()[-2:] == [
+        "step 1: L_D 1.20, L_G 0.90; epochs 2-2's steps: L_D >= 1.20, L_G <= 1.50",
+        "steps beyond that range: 1 in epoch 1, 5 in epoch 3, 1 in epoch 4"]

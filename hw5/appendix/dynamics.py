@@ -27,23 +27,22 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
     return [(first, min(epochs, first + window - 1)) for first in range(1, epochs + 1, window)]
 
 
-def surges(history: dict) -> tuple[float, float, dict[int, np.ndarray]]:
-    """The range of the steps of every epoch but the first and the upset (the lowest mean L_D): their lowest L_D
-    and highest L_G; and per epoch, its steps (1-based) beyond that range, for the epochs that have any."""
+def surges(history: dict) -> tuple[range, float, float, dict[int, int]]:
+    """The calm stretch, epochs 2 to the one before the upset (the lowest mean L_D), with its steps' lowest L_D and
+    highest L_G; and for every other epoch (the opening, the upset, those after it), how many steps lie beyond."""
     upset = 1 + int(np.argmin([e["d_loss"] for e in history["epochs"]]))
-    epochs = range(1, len(history["epochs"]) + 1)
-    rest = [e for e in epochs if e not in (1, upset)]
-    low = min(step_values(history, "d_loss", e, e).min() for e in rest)
-    high = max(step_values(history, "g_loss", e, e).max() for e in rest)
-    beyond = {e: np.flatnonzero((step_values(history, "d_loss", e, e) < low)
-                                | (step_values(history, "g_loss", e, e) > high)) + 1 for e in epochs}
-    return float(low), float(high), {e: steps for e, steps in beyond.items() if len(steps)}
+    calm = range(2, upset)
+    low = min(step_values(history, "d_loss", e, e).min() for e in calm)
+    high = max(step_values(history, "g_loss", e, e).max() for e in calm)
+    beyond = {e: int(((step_values(history, "d_loss", e, e) < low) | (step_values(history, "g_loss", e, e) > high)).sum())
+              for e in range(1, len(history["epochs"]) + 1) if e not in calm}
+    return calm, float(low), float(high), beyond
 
 
 def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
     """Every epoch's mean L_D, L_G and D's mean probabilities D(x), D(G(z)), in `blocks` columns side by side;
-    then the losses' step-by-step correlation per `window` epochs, and the steps beyond the other epochs' range
-    (surges)."""
+    then the losses' step-by-step correlation per `window` epochs; the first step, and the steps beyond the range of
+    the calm stretch (surges)."""
     epochs = history["epochs"]
     cells = [f"{e['epoch']:>2}{e['d_loss']:>6.2f}{e['g_loss']:>6.2f}{e['d_real']:>6.2f}{e['d_fake']:>8.2f}"
              for e in epochs]
@@ -54,8 +53,9 @@ def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
              *("   ".join(column[row] for column in columns if row < len(column)) for row in range(height))]
     corr = [step_correlation(*step_losses(history, first, last)) for first, last in windows(len(epochs), window)]
     lines.append(f"corr of L_D and L_G over the steps of each {window} epochs: " + " ".join(f"{c:+.2f}" for c in corr))
-    if len(epochs) > 2:
-        low, high, beyond = surges(history)
-        lines.append(f"{len(epochs) - 2} other epochs' steps: L_D >= {low:.2f}, L_G <= {high:.2f}; beyond them: "
-                     + ", ".join(f"{len(steps)} in epoch {e}" for e, steps in beyond.items()))
+    if np.argmin([e["d_loss"] for e in epochs]) > 1:   # a calm stretch between the opening and the upset
+        calm, low, high, beyond = surges(history)
+        lines += [f"step 1: L_D {history['d_loss_per_step'][0]:.2f}, L_G {history['g_loss_per_step'][0]:.2f}; "
+                  f"epochs {calm[0]}-{calm[-1]}'s steps: L_D >= {low:.2f}, L_G <= {high:.2f}",
+                  "steps beyond that range: " + ", ".join(f"{n} in epoch {e}" for e, n in beyond.items())]
     return "\n".join(lines)

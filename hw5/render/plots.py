@@ -83,7 +83,7 @@ def plot_progression(samples: torch.Tensor, epochs: list[int], vectors: range) -
 def plot_losses(history: History) -> Figure:
     """Both players' losses against epochs: left the epoch means, right every step of each player, all with the
     loss's value in a balanced game (D = 1/2) dashed. D's probabilities are in the loss summary's table."""
-    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.6))
+    fig, ax_steps = plt.subplot_mosaic([["mean", "d_loss"], ["mean", "g_loss"]], sharex=True, figsize=(6.8, 2.45))
     ax_mean = ax_steps.pop("mean")
     step_epoch = np.concatenate([k + np.arange(1, e["steps"] + 1) / e["steps"]   # epoch k + 1's steps
                                  for k, e in enumerate(history["epochs"])])
