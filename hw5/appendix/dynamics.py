@@ -27,15 +27,18 @@ def windows(epochs: int, window: int = WINDOW) -> list[tuple[int, int]]:
     return [(first, min(epochs, first + window - 1)) for first in range(1, epochs + 1, window)]
 
 
-def surges(history: dict) -> tuple[range, float, float, dict[int, int]]:
+def surges(history: dict) -> tuple[range, float, float, dict[int, int]] | None:
     """The calm stretch, epochs 2 to the one before the upset (the lowest mean L_D), with its steps' lowest L_D and
-    highest L_G; and for every other epoch (the opening, the upset, those after it), how many steps lie beyond."""
+    highest L_G; and for every other epoch (the opening, the upset, those after it), how many steps lie beyond.
+    None when the upset is epoch 1 or 2, leaving no calm stretch."""
     upset = 1 + int(np.argmin([e["d_loss"] for e in history["epochs"]]))
     calm = range(2, upset)
+    if not calm:
+        return None
     low = min(step_values(history, "d_loss", e, e).min() for e in calm)
     high = max(step_values(history, "g_loss", e, e).max() for e in calm)
-    beyond = {e: int(((step_values(history, "d_loss", e, e) < low) | (step_values(history, "g_loss", e, e) > high)).sum())
-              for e in range(1, len(history["epochs"]) + 1) if e not in calm}
+    outside = lambda e: (step_values(history, "d_loss", e, e) < low) | (step_values(history, "g_loss", e, e) > high)
+    beyond = {e: int(outside(e).sum()) for e in range(1, len(history["epochs"]) + 1) if e not in calm}
     return calm, float(low), float(high), beyond
 
 
@@ -53,8 +56,8 @@ def loss_summary(history: dict, window: int = WINDOW, blocks: int = 3) -> str:
              *("   ".join(column[row] for column in columns if row < len(column)) for row in range(height))]
     corr = [step_correlation(*step_losses(history, first, last)) for first, last in windows(len(epochs), window)]
     lines.append(f"corr of L_D and L_G over the steps of each {window} epochs: " + " ".join(f"{c:+.2f}" for c in corr))
-    if np.argmin([e["d_loss"] for e in epochs]) > 1:   # a calm stretch between the opening and the upset
-        calm, low, high, beyond = surges(history)
+    if (surge := surges(history)) is not None:
+        calm, low, high, beyond = surge
         lines += [f"step 1: L_D {history['d_loss_per_step'][0]:.2f}, L_G {history['g_loss_per_step'][0]:.2f}; "
                   f"epochs {calm[0]}-{calm[-1]}'s steps: L_D >= {low:.2f}, L_G <= {high:.2f}",
                   "steps beyond that range: " + ", ".join(f"{n} in epoch {e}" for e, n in beyond.items())]
